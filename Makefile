@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+REQ_STAMP := $(VENV)/.stamp-runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.stamp-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: run test lint format migrate demo demo-large bench e2e-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(REQ_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(REQ_STAMP)
+
+## run: set up, migrate, load demo data on first start, serve on http://localhost:8501
+run: $(REQ_STAMP)
+	$(BIN)/python -m db.migrate
+	$(BIN)/python -m db.demo --size small --if-empty
+	$(BIN)/streamlit run app.py
+
+## test: set up and run the whole suite (lint, types, tests with coverage)
+test: $(DEV_STAMP) e2e-deps lint
+	$(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy core db
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(REQ_STAMP)
+	$(BIN)/python -m db.migrate
+
+demo: $(REQ_STAMP)
+	$(BIN)/python -m db.demo --size small
+
+demo-large: $(REQ_STAMP)
+	$(BIN)/python -m db.demo --size large
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench
+
+# Chromium and Thai fonts from Debian for the browser tests (needs root; skipped otherwise).
+e2e-deps:
+	@bash .ci/install-system-packages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov

@@ -1,0 +1,159 @@
+"""Entry point: page config, session restore, login gate, navigation by role, HTTP routes.
+
+`streamlit run app.py` imports this module without a script context to find `app` (the
+st.App that serves the cookie and metrics routes), and runs it as the page script on every
+rerun, where `main()` builds the navigation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from core import sessions
+from core.access import Actor, Permission
+from core.context import get_context
+from pages._ui import client_ip
+
+COOKIE = "ims_session"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page and the permission that puts it in a user's navigation."""
+
+    path: str
+    title: str
+    icon: str
+    permission: Permission | None
+    section: str = "Office"
+
+
+PAGES = [
+    PageSpec("pages/home.py", "Home", ":material/home:", Permission.VIEW_HOME),
+    PageSpec("pages/profile.py", "My profile", ":material/person:", None, "Account"),
+    PageSpec("pages/admin_users.py", "Users", ":material/group:", Permission.MANAGE_USERS, "Admin"),
+]
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+async def set_session_cookie(request: Request) -> Response:
+    """POST /auth/session: trade a one-time ticket (form field `t`) for the HttpOnly cookie."""
+    form = await request.form()
+    ticket = str(form.get("t") or "")
+    token = await run_in_threadpool(sessions.redeem_ticket, get_context(), ticket) if ticket else None
+    if token is None:
+        return Response(status_code=403)
+    response = Response(status_code=204)
+    max_age = get_context().settings.session_absolute_hours * 3600
+    response.set_cookie(
+        COOKIE, token, max_age=max_age, path="/", httponly=True, samesite="strict", secure=_secure(request)
+    )
+    return response
+
+
+def clear_session_cookie(request: Request) -> Response:
+    """POST /auth/logout: revoke the cookie's session on the server, then clear the cookie."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        sessions.revoke(get_context(), None, token=token)
+    response = Response(status_code=204)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    return response
+
+
+def _post_script(url: str, ticket: str = "") -> str:
+    # Only our own fixed URL and a random URL-safe ticket go into this script, never user data.
+    body = json.dumps(f"t={ticket}")
+    return (
+        f"<script>fetch({json.dumps(url)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}, body: {body}}});</script>"
+    )
+
+
+def _restore() -> Actor | None:
+    ctx = get_context()
+    actor = st.session_state.get("actor")
+    ip = client_ip()
+    if isinstance(actor, Actor):
+        restored = sessions.resume(ctx, session_id=actor.session_id, ip=ip)
+    else:
+        cookie = st.context.cookies.get(COOKIE)
+        restored = sessions.resume(ctx, token=cookie if isinstance(cookie, str) else None, ip=ip)
+    if restored is None:
+        st.session_state.pop("actor", None)
+    else:
+        st.session_state["actor"] = restored
+    return restored
+
+
+def _logout(actor: Actor) -> None:
+    sessions.revoke(get_context(), actor, session_id=actor.session_id)
+    st.session_state.clear()
+    st.session_state["pending_logout"] = True
+
+
+def _sidebar(actor: Actor) -> None:
+    with st.sidebar:
+        st.write(f"**{actor.full_name}**")
+        st.caption(f"{actor.username} · {actor.role.value}")
+        if st.button("Log out", key="logout"):
+            _logout(actor)
+            st.rerun()
+
+
+def _emit_cookie_scripts() -> None:
+    ticket = st.session_state.pop("pending_ticket", None)
+    if ticket:
+        st.html(_post_script("/auth/session", ticket), unsafe_allow_javascript=True)
+    if st.session_state.pop("pending_logout", False):
+        st.html(_post_script("/auth/logout"), unsafe_allow_javascript=True)
+
+
+def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if spec.permission is None or actor.can(spec.permission):
+            page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
+            sections.setdefault(spec.section, []).append(page)
+    return sections
+
+
+def main() -> None:
+    """Run one rerun: restore the session, then show the login page or the user's pages."""
+    st.set_page_config(
+        page_title="Internship Management System", page_icon=":material/school:", layout="wide"
+    )
+    actor = _restore()
+    _emit_cookie_scripts()
+    if actor is None:
+        st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")]).run()
+        return
+    _sidebar(actor)
+    if actor.must_change_password:
+        # A temporary password opens nothing but the page to replace it.
+        st.navigation([st.Page("pages/profile.py", title="My profile", icon=":material/person:")]).run()
+        return
+    st.navigation(_navigation(actor)).run()
+
+
+if get_script_run_ctx() is None:
+    app = st.App(
+        __file__,
+        routes=[
+            Route("/auth/session", set_session_cookie, methods=["POST"]),
+            Route("/auth/logout", clear_session_cookie, methods=["POST"]),
+        ],
+    )
+else:
+    main()

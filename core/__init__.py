@@ -1,0 +1,1 @@
+"""The domain: services, rules, state machine, auth, cache, metrics. Never imports streamlit."""

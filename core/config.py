@@ -1,0 +1,81 @@
+"""Typed settings from the environment / `.env`, the one place configuration is read."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+# Values that must never protect a production install.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "dev", "development", "please-change-me"}
+)
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """Generate the development secret once and keep it under data/ (git-ignored)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+class Settings(BaseSettings):
+    """Everything the app can be configured with; names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    app_env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = DATA_DIR
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    organisation_name: str = "Internship Office"
+
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_recycle_s: int = Field(default=1800, ge=30)
+    db_connect_timeout_s: int = Field(default=5, ge=1, le=60)
+    redis_timeout_s: float = Field(default=0.3, gt=0, le=0.5)
+    cache_ttl_s: int = Field(default=300, ge=1)
+
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    overdue_days: int = Field(default=7, ge=1)
+    metrics_token: str | None = None
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> Settings:
+        if not self.database_url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.database_url = f"sqlite:///{self.data_dir / 'ims.sqlite3'}"
+        if self.app_env == "production":
+            if self.secret_key.strip().lower() in KNOWN_DEFAULT_SECRETS or len(self.secret_key) < 32:
+                raise ValueError("SECRET_KEY must be set to a random value of 32+ characters in production")
+            if self.bcrypt_rounds < 12:
+                raise ValueError("BCRYPT_ROUNDS must be at least 12 in production")
+        elif not self.secret_key:
+            self.secret_key = _dev_secret_key(self.data_dir)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the embedded SQLite database is in use."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

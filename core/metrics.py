@@ -1,0 +1,63 @@
+"""Prometheus metrics for the app, on one module-level registry (not the global default)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry()
+
+CACHE_HITS = Counter(
+    "ims_cache_hits_total",
+    "Cache lookups served from the cache.",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_MISSES = Counter(
+    "ims_cache_misses_total",
+    "Cache lookups that computed the value (absent, expired, corrupt, or backend down).",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_ERRORS = Counter(
+    "ims_cache_errors_total",
+    "Cache backend failures, undecodable payloads and unencodable values.",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_BYPASSES = Counter(
+    "ims_cache_bypass_total",
+    "Lookups computed directly because the backend was down or the breaker open.",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_BUMPS = Counter(
+    "ims_cache_bumps_total",
+    "Namespace version bumps requested.",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_EPOCH_BUMPS = Counter(
+    "ims_cache_epoch_bumps_total",
+    "Global epoch bumps (startup or recovery after an outage).",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_LATENCY = Histogram(
+    "ims_cache_latency_seconds",
+    "Latency of successful cache lookups (versions + value round trip).",
+    ["backend"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+    registry=REGISTRY,
+)
+CACHE_UP = Gauge(
+    "ims_cache_up",
+    "1 when the cache backend is reachable, else 0.",
+    ["backend"],
+    registry=REGISTRY,
+)
+CACHE_BREAKER_OPEN = Gauge(
+    "ims_cache_breaker_open",
+    "1 while the cache circuit breaker is open or half-open, else 0.",
+    ["backend"],
+    registry=REGISTRY,
+)

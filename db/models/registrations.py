@@ -1,0 +1,79 @@
+"""Registrations, their timeline and the committee's votes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import MYSQL_TABLE_ARGS, Base, utcnow
+from db.models.enums import RegistrationStatus, Vote, enum_column
+from db.types import UtcDateTime
+
+
+class Registration(Base):
+    """A student's registration in a course section, moving through the state machine."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("student_id", "section_id"),
+        # The review queue: filter by status, oldest in state first, keyset on (time, id).
+        Index("ix_registrations_queue", "status", "status_changed_at", "id"),
+        Index("ix_registrations_advisor_queue", "advisor_id", "status", "status_changed_at"),
+        Index("ix_registrations_section_status", "section_id", "status"),
+        Index("ix_registrations_internship_status", "internship_id", "status"),
+        Index("ix_registrations_submitted", "submitted_at", "status"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("course_sections.id"))
+    internship_id: Mapped[int | None] = mapped_column(ForeignKey("internships.id"))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_column(RegistrationStatus, "registration_status"),
+        default=RegistrationStatus.SUBMITTED,
+    )
+    # Optimistic concurrency: every write is `UPDATE ... WHERE id = ? AND version = ?`.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RegistrationEvent(Base):
+    """One step of a registration's timeline."""
+
+    __tablename__ = "registration_events"
+    __table_args__ = (
+        Index("ix_registration_events_registration", "registration_id", "at"),
+        Index("ix_registration_events_to_status_at", "to_status", "at"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    from_status: Mapped[RegistrationStatus | None] = mapped_column(
+        enum_column(RegistrationStatus, "event_from_status")
+    )
+    to_status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "event_to_status"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CommitteeVote(Base):
+    """A committee member's vote on a registration (one per member)."""
+
+    __tablename__ = "committee_votes"
+    __table_args__ = (UniqueConstraint("registration_id", "member_id"), MYSQL_TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    vote: Mapped[Vote] = mapped_column(enum_column(Vote, "vote"))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,67 @@
+"""Small helpers every page shares: the signed-in actor, the role guard, error display."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from core.access import Actor, Permission
+from core.context import AppContext, get_context
+from core.errors import DomainError
+
+T = TypeVar("T")
+logger = logging.getLogger("ims.ui")
+
+
+def context() -> AppContext:
+    """The shared application context."""
+    return get_context()
+
+
+def current_actor() -> Actor | None:
+    """The signed-in actor of this browser session (validated by app.py on every rerun)."""
+    actor = st.session_state.get("actor")
+    return actor if isinstance(actor, Actor) else None
+
+
+def guard(permission: Permission) -> Actor:
+    """Stop the page unless the signed-in user's role grants `permission`."""
+    actor = current_actor()
+    if actor is None or not actor.can(permission):
+        st.error("You do not have access to this page.")
+        st.stop()
+    assert actor is not None
+    return actor
+
+
+def run_action(action: Callable[[], T], *, success: str | None = None) -> T | None:
+    """Run one service call; show domain errors as they are, anything else with an incident id."""
+    try:
+        result = action()
+    except DomainError as exc:
+        st.error(exc.message)
+        return None
+    except Exception:
+        incident = uuid.uuid4().hex[:12]
+        logger.exception("incident %s", incident)
+        st.error(f"Something went wrong. Incident id: {incident}. The office's admin can look it up.")
+        return None
+    if success:
+        st.success(success)
+    return result
+
+
+def client_ip() -> str | None:
+    """The browser's address as Streamlit saw it (None when unknown, e.g. in tests)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) else None
+
+
+def client_agent() -> str | None:
+    """The browser's User-Agent header, if any."""
+    agent = st.context.headers.get("User-Agent")
+    return agent if isinstance(agent, str) else None

@@ -1,0 +1,102 @@
+"""Every page x every role (+ anonymous): allowed pages render, forbidden ones never show data."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.access import ROLE_NAMES
+from tests.ui.apptest import offers, page_alone, signed_in, texts
+
+
+def test_anonymous_sees_only_the_login_page(ctx) -> None:
+    at = signed_in(None)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert {ti.label for ti in at.text_input} >= {"Username", "Password"}
+    assert "Log in" in [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_home_renders_for_every_role(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    at = signed_in(actor)
+    assert not at.exception, at.exception
+    assert "Internship Management System" in texts(at)
+    assert "Log out" in [b.label for b in at.sidebar.button]
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_admin_users_page_only_for_admin(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    offered = offers(signed_in(actor), "pages/admin_users.py")
+    at = page_alone(actor, "pages/admin_users.py")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    if role == "admin":
+        assert offered
+        assert "Users" in shown and len(at.dataframe) == 1
+    else:
+        assert not offered
+        assert "You do not have access to this page." in shown
+        assert len(at.dataframe) == 0
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_profile_for_everyone(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    at = signed_in(actor, "pages/profile.py")
+    assert not at.exception, at.exception
+    assert "My profile" in texts(at)
+
+
+def test_login_with_wrong_password_shows_one_message(ctx, session_for) -> None:
+    session_for("staff", "wrongpw")
+    at = signed_in(None)
+    at.text_input[0].input("wrongpw")
+    at.text_input[1].input("definitely not it!!")
+    at.button[0].click().run()
+    assert "Invalid username or password." in texts(at)
+
+
+def test_login_then_logout(ctx, session_for) -> None:
+    from tests.conftest import TEST_PASSWORD
+
+    session_for("coordinator", "inandout")
+    at = signed_in(None)
+    at.text_input[0].input("inandout")
+    at.text_input[1].input(TEST_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    actor = at.session_state["actor"]
+    assert actor.username == "inandout"
+    # AppTest keeps showing the page that called st.rerun(); the browser test covers that step,
+    # so continue in a fresh run of the same signed-in session.
+    at = signed_in(actor)
+    assert "Log out" in [b.label for b in at.sidebar.button]
+    at.sidebar.button[0].click().run()
+    assert "actor" not in at.session_state
+    assert at.session_state["pending_logout"] is True  # the cookie is cleared by the browser next
+    from core import sessions
+
+    assert sessions.resume(ctx, session_id=actor.session_id) is None
+
+
+def test_revoked_session_is_signed_out_on_next_rerun(ctx, session_for) -> None:
+    from core import sessions
+
+    actor = session_for("manager")
+    at = signed_in(actor)
+    sessions.revoke(ctx, actor, session_id=actor.session_id)
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"]
+
+
+def test_temporary_password_opens_only_the_profile(ctx, session_for) -> None:
+    from core import auth, users
+
+    admin = session_for("admin", "chief")
+    row, temporary = users.create_user(ctx, actor=admin, username="newbie", full_name="สมหญิง ใจดี", role="staff")
+    result = auth.login(ctx, "newbie", temporary)
+    at = signed_in(result.actor)
+    assert "temporary password" in texts(at)
+    assert "Internship Management System" not in [t.value for t in at.title]

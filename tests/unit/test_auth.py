@@ -1,0 +1,173 @@
+"""Sign-in, lockout, sessions and tickets, with frozen time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core import auth, clock, sessions, users
+from core.context import AppContext
+from core.errors import AuthError
+from db.models import AuditEntry, LoginTicket, Role, UserSession
+from tests.conftest import TEST_PASSWORD
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Control core.clock.now(); returns a setter."""
+    state = {"now": T0}
+    monkeypatch.setattr(clock, "now", lambda: state["now"])
+
+    def set_to(delta: timedelta) -> None:
+        state["now"] = T0 + delta
+
+    return set_to
+
+
+def test_login_opens_a_session_storing_only_the_hash(ctx: AppContext, make_actor, frozen) -> None:
+    user = make_actor(Role.COORDINATOR, "somchai")
+    result = auth.login(ctx, "somchai", TEST_PASSWORD, ip="10.0.0.1")
+    assert result.actor.user_id == user.user_id and result.actor.session_id
+    with ctx.sessions.begin() as s:
+        row = s.get(UserSession, result.actor.session_id)
+        assert row is not None and len(row.token_hash) == 64
+        ticket = s.scalar(select(LoginTicket).where(LoginTicket.session_id == row.id))
+        assert ticket is not None and ticket.ticket_hash != result.ticket
+
+
+def test_same_message_for_unknown_user_and_wrong_password(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "malee")
+    with pytest.raises(AuthError) as wrong:
+        auth.login(ctx, "malee", "not the password at all")
+    with pytest.raises(AuthError) as unknown:
+        auth.login(ctx, "nobody-here", "not the password at all")
+    assert wrong.value.message == unknown.value.message == auth.INVALID_CREDENTIALS
+
+
+def test_five_failures_lock_for_fifteen_minutes(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "lockme")
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.login(ctx, "lockme", "wrong password number x")
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "lockme", TEST_PASSWORD)  # even the right password
+    frozen(timedelta(minutes=14, seconds=59))
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "lockme", TEST_PASSWORD)
+    frozen(timedelta(minutes=15, seconds=1))
+    assert auth.login(ctx, "lockme", TEST_PASSWORD).actor.username == "lockme"
+
+
+def test_unknown_usernames_lock_too(ctx: AppContext, frozen) -> None:
+    for _ in range(5):
+        with pytest.raises(AuthError, match="Invalid"):
+            auth.login(ctx, "ghost", "whatever password it is")
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "ghost", "whatever password it is")
+
+
+def test_per_client_limit(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "victim")
+    for i in range(auth.CLIENT_LIMIT):
+        with pytest.raises(AuthError):
+            auth.login(ctx, f"user{i}x", "spray password attempt", ip="203.0.113.9")
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "victim", TEST_PASSWORD, ip="203.0.113.9")
+    assert auth.login(ctx, "victim", TEST_PASSWORD, ip="198.51.100.1").actor.username == "victim"
+
+
+def test_inactive_user_cannot_sign_in(ctx: AppContext, make_actor, frozen) -> None:
+    admin = make_actor(Role.ADMIN, "root1")
+    user = make_actor(Role.STAFF, "leaver")
+    users.set_active(ctx, actor=admin, user_id=user.user_id, active=False)
+    with pytest.raises(AuthError, match="Invalid"):
+        auth.login(ctx, "leaver", TEST_PASSWORD)
+
+
+def test_idle_timeout_is_thirty_minutes(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "idler")
+    sid = auth.login(ctx, "idler", TEST_PASSWORD).actor.session_id
+    frozen(timedelta(minutes=29, seconds=59))
+    assert sessions.resume(ctx, session_id=sid) is not None
+    frozen(timedelta(minutes=29, seconds=59) + timedelta(minutes=30, seconds=1))
+    assert sessions.resume(ctx, session_id=sid) is None
+
+
+def test_absolute_timeout_is_twelve_hours(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "worker")
+    sid = auth.login(ctx, "worker", TEST_PASSWORD).actor.session_id
+    for minutes in range(20, 12 * 60, 20):  # active all day
+        frozen(timedelta(minutes=minutes))
+        assert sessions.resume(ctx, session_id=sid) is not None
+    frozen(timedelta(hours=12, seconds=1))
+    assert sessions.resume(ctx, session_id=sid) is None
+
+
+def test_ticket_is_one_time_short_lived_and_rotates_the_token(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "cookie")
+    result = auth.login(ctx, "cookie", TEST_PASSWORD)
+    token = sessions.redeem_ticket(ctx, result.ticket)
+    assert token and len(token) >= 43  # 256 bits, URL-safe
+    assert sessions.redeem_ticket(ctx, result.ticket) is None  # one time only
+    actor = sessions.resume(ctx, token=token)
+    assert actor is not None and actor.session_id == result.actor.session_id
+    late = auth.login(ctx, "cookie", TEST_PASSWORD)
+    frozen(timedelta(seconds=61))
+    assert sessions.redeem_ticket(ctx, late.ticket) is None
+
+
+def test_each_login_gets_a_new_session(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "twice")
+    first = auth.login(ctx, "twice", TEST_PASSWORD)
+    second = auth.login(ctx, "twice", TEST_PASSWORD)
+    assert first.actor.session_id != second.actor.session_id
+    assert first.ticket != second.ticket
+
+
+def test_logout_revokes_everywhere(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "leaving")
+    result = auth.login(ctx, "leaving", TEST_PASSWORD)
+    token = sessions.redeem_ticket(ctx, result.ticket)
+    sessions.revoke(ctx, result.actor, session_id=result.actor.session_id)
+    assert sessions.resume(ctx, token=token) is None
+    assert sessions.resume(ctx, session_id=result.actor.session_id) is None
+    sessions.revoke(ctx, None, token=token)  # a second logout is harmless
+
+
+def test_role_is_reread_on_every_resume(ctx: AppContext, make_actor, frozen) -> None:
+    admin = make_actor(Role.ADMIN, "boss")
+    make_actor(Role.COORDINATOR, "demoted")
+    result = auth.login(ctx, "demoted", TEST_PASSWORD)
+    users.change_role(ctx, actor=admin, user_id=result.actor.user_id, role="staff")
+    resumed = sessions.resume(ctx, session_id=result.actor.session_id)
+    assert resumed is not None and resumed.role == Role.STAFF
+
+
+def test_low_cost_hash_is_upgraded_at_login(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "oldhash")  # fixture hashes at cost 4
+    ctx.settings.bcrypt_rounds = 5
+    auth.login(ctx, "oldhash", TEST_PASSWORD)
+    from core.passwords import hash_cost
+    from db.models import User
+
+    with ctx.sessions.begin() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == "oldhash"))
+    assert stored is not None and hash_cost(stored) == 5
+
+
+def test_security_events_are_audited_without_secrets(ctx: AppContext, make_actor, frozen, caplog) -> None:
+    make_actor(Role.STAFF, "audited")
+    caplog.set_level("INFO", logger="ims.security")
+    with pytest.raises(AuthError):
+        auth.login(ctx, "audited\nFAKE login ok", "a wrong password value")
+    auth.login(ctx, "audited", TEST_PASSWORD)
+    with ctx.sessions.begin() as s:
+        actions = dict(s.execute(select(AuditEntry.action, func.count()).group_by(AuditEntry.action)).all())
+    assert actions.get("login") == 1 and actions.get("login_failed") == 1
+    text = caplog.text
+    assert TEST_PASSWORD not in text and "a wrong password value" not in text
+    assert all(line.count('"event"') <= 1 for line in text.splitlines())  # no forged lines
