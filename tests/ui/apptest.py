@@ -26,7 +26,18 @@ def signed_in(actor: Actor | None, page: str | None = None, timeout: float = 30)
 def texts(at: AppTest) -> str:
     """Everything the page shows as text, for assertions."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "success", "info", "text"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "success",
+        "info",
+        "text",
+    ):
         parts.extend(str(getattr(el, "value", "")) for el in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")

@@ -42,7 +42,9 @@ DB_TOOLS = {"env.py", "demo.py", "demo_load.py", "demo_text.py"}
 
 def test_db_never_imports_core_or_pages() -> None:
     offenders = [
-        f for f in _files("db") if f.name not in DB_TOOLS | {"migrate.py"} and any(_top(n) in {"core", "pages"} for n in _imports(f))
+        f
+        for f in _files("db")
+        if f.name not in DB_TOOLS | {"migrate.py"} and any(_top(n) in {"core", "pages"} for n in _imports(f))
     ]
     assert offenders == []
 

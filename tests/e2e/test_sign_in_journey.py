@@ -1,0 +1,69 @@
+"""Sign in, refresh, sign out; lockout; idle timeout — in a real browser."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import create_engine, update
+
+from core import clock
+from db.models import UserSession
+from tests.e2e.conftest import ADMIN_PASSWORD, screenshot, sign_in
+
+WAIT = 20_000
+
+
+def test_sign_in_survives_refresh_and_sign_out_kills_it(server, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server.url, "boss", ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)  # the cookie is set by a fetch right after the rerun
+    cookie = next(c for c in context.cookies() if c["name"] == "ims_session")
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Strict"
+    assert cookie["value"] not in page.url
+    assert page.evaluate("document.cookie").find("ims_session") == -1  # not readable by scripts
+    page.reload()
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Username").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    assert all(c["name"] != "ims_session" for c in context.cookies())
+    page.reload()
+    page.get_by_label("Username").wait_for(timeout=WAIT)
+    screenshot(page, "sign_in_journey")
+    context.close()
+
+
+def test_five_wrong_passwords_lock_the_account(server, browser) -> None:
+    page = browser.new_page()
+    for _ in range(5):
+        sign_in(page, server.url, "boss", "not the right password")
+        page.get_by_text("Invalid username or password.").wait_for(timeout=WAIT)
+    sign_in(page, server.url, "boss", ADMIN_PASSWORD)
+    page.get_by_text("Too many failed sign-in attempts").wait_for(timeout=WAIT)
+    screenshot(page, "lockout")
+    page.close()
+    # Unlock so other tests in this module can sign in.
+    engine = create_engine(server.database_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE users SET locked_until = NULL, failed_logins = 0")
+        conn.exec_driver_sql("DELETE FROM login_attempts")
+    engine.dispose()
+
+
+def test_idle_session_ends(server, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server.url, "boss", ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    # Thirty-one minutes pass without a request: move the session's last activity back.
+    engine = create_engine(server.database_url)
+    with engine.begin() as conn:
+        conn.execute(update(UserSession).values(last_seen_at=clock.now() - timedelta(minutes=31)))
+    engine.dispose()
+    page.reload()
+    page.get_by_label("Username").wait_for(timeout=WAIT)
+    context.close()
