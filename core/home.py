@@ -17,6 +17,7 @@ from db.models import (
     PostingStatus,
     Registration,
     RegistrationEvent,
+    Role,
     Student,
     User,
 )
@@ -97,6 +98,8 @@ def latest_activity(ctx: AppContext, *, actor: Actor, limit: int = 15) -> list[A
         .order_by(RegistrationEvent.at.desc(), RegistrationEvent.id.desc())
         .limit(limit)
     )
+    if actor.role == Role.ADVISOR:  # advisors see their own advisees only
+        stmt = stmt.where(Registration.advisor_id == actor.user_id)
     with ctx.sessions.begin() as session:
         return [
             Activity(
