@@ -7,20 +7,23 @@ rerun, where `main()` builds the navigation.
 
 from __future__ import annotations
 
+import hmac
 import json
 from dataclasses import dataclass
 
 import streamlit as st
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import sessions
+from core import monitoring, sessions
 from core.access import Actor, Permission
 from core.context import get_context
-from pages._ui import client_ip
+from core.metrics import REGISTRY
+from pages._ui import client_ip, timed_page
 
 COOKIE = "ims_session"
 
@@ -39,7 +42,12 @@ class PageSpec:
 PAGES = [
     PageSpec("pages/home.py", "Home", ":material/home:", Permission.VIEW_HOME),
     PageSpec("pages/profile.py", "My profile", ":material/person:", None, "Account"),
+    PageSpec("pages/progress.py", "Progress", ":material/monitoring:", Permission.VIEW_PROGRESS),
+    PageSpec("pages/search.py", "Search postings", ":material/search:", Permission.SEARCH_POSTINGS),
+    PageSpec("pages/postings.py", "Postings & companies", ":material/business:", Permission.MANAGE_POSTINGS),
+    PageSpec("pages/review_queue.py", "Review queue", ":material/fact_check:", Permission.REVIEW_QUEUE),
     PageSpec("pages/admin_users.py", "Users", ":material/group:", Permission.MANAGE_USERS, "Admin"),
+    PageSpec("pages/monitoring.py", "Monitoring", ":material/speed:", Permission.VIEW_MONITORING, "Admin"),
 ]
 
 
@@ -70,6 +78,18 @@ def clear_session_cookie(request: Request) -> Response:
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
     return response
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """GET /metrics: Prometheus text for a scraper holding `Authorization: Bearer <METRICS_TOKEN>`."""
+    expected = get_context().settings.metrics_token
+    if not expected:
+        return Response(status_code=404)
+    scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode(), expected.encode()):
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    await run_in_threadpool(monitoring.refresh_gauges, get_context())
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
 def _post_script(url: str, ticket: str = "") -> str:
@@ -129,6 +149,11 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
     return sections
 
 
+def _run(page: st.Page) -> None:
+    with timed_page(page.title):
+        page.run()
+
+
 def main() -> None:
     """Run one rerun: restore the session, then show the login page or the user's pages."""
     st.set_page_config(
@@ -137,14 +162,14 @@ def main() -> None:
     actor = _restore()
     _emit_cookie_scripts()
     if actor is None:
-        st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")]).run()
+        _run(st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")]))
         return
     _sidebar(actor)
     if actor.must_change_password:
         # A temporary password opens nothing but the page to replace it.
-        st.navigation([st.Page("pages/profile.py", title="My profile", icon=":material/person:")]).run()
+        _run(st.navigation([st.Page("pages/profile.py", title="My profile", icon=":material/person:")]))
         return
-    st.navigation(_navigation(actor)).run()
+    _run(st.navigation(_navigation(actor)))
 
 
 if get_script_run_ctx() is None:
@@ -153,6 +178,7 @@ if get_script_run_ctx() is None:
         routes=[
             Route("/auth/session", set_session_cookie, methods=["POST"]),
             Route("/auth/logout", clear_session_cookie, methods=["POST"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
     )
 else:

@@ -50,6 +50,7 @@ def get_context() -> AppContext:
     global _context
     with _lock:
         if _context is None:
+            from core import monitoring
             from core.audit_sink import install_audit_sink
             from db.migrate import upgrade
 
@@ -58,6 +59,7 @@ def get_context() -> AppContext:
             upgrade(settings.database_url)
             _context = build_context(settings)
             install_audit_sink(_context)
+            monitoring.install()
         return _context
 
 

@@ -61,3 +61,38 @@ CACHE_BREAKER_OPEN = Gauge(
     ["backend"],
     registry=REGISTRY,
 )
+
+PAGE_RUN_SECONDS = Histogram(
+    "ims_page_run_seconds",
+    "Wall time of one page script run.",
+    ["page"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+DB_QUERIES = Counter(
+    "ims_db_queries_total",
+    "SQL statements executed, by leading verb.",
+    ["verb"],
+    registry=REGISTRY,
+)
+DB_QUERY_SECONDS = Histogram(
+    "ims_db_query_seconds",
+    "Time per SQL statement, by leading verb.",
+    ["verb"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+DB_UP = Gauge("ims_db_up", "1 when SELECT 1 succeeds, else 0.", registry=REGISTRY)
+DB_LATENCY = Gauge("ims_db_latency_seconds", "Time of the last SELECT 1 health check.", registry=REGISTRY)
+CACHE_PING = Gauge(
+    "ims_cache_ping_seconds", "Round trip of the last cache ping (-1 when unreachable).", registry=REGISTRY
+)
+ACTIVE_SESSIONS = Gauge(
+    "ims_active_sessions", "Signed-in sessions not revoked, expired or idle.", registry=REGISTRY
+)
+ERRORS = Counter(
+    "ims_errors_total",
+    "Unexpected errors shown to users with an incident id, by exception type.",
+    ["kind"],
+    registry=REGISTRY,
+)

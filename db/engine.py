@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +15,66 @@ from sqlalchemy.pool import StaticPool
 
 from db.collation import sqlite_thai_collation
 
+logger = logging.getLogger(__name__)
+
 # Strict mode: bad data is an error, never a silent truncation or a zero date.
 MYSQL_SQL_MODE = (
     "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 )
+
+
+# Called with (statement, seconds) after every statement on every engine made here. Core installs
+# its metrics this way, so db never imports core.
+QueryListener = Callable[[str, float], None]
+_query_listeners: list[QueryListener] = []
+
+
+def add_query_listener(callback: QueryListener) -> None:
+    """Call `callback(statement, seconds)` after each statement (once, however often added)."""
+    if callback not in _query_listeners:
+        _query_listeners.append(callback)
+
+
+def remove_query_listener(callback: QueryListener) -> None:
+    """Stop calling `callback`."""
+    if callback in _query_listeners:
+        _query_listeners.remove(callback)
+
+
+def _before_cursor_execute(
+    conn: Any, _cursor: Any, _stmt: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    conn.info.setdefault("query_started", []).append(time.perf_counter())
+
+
+def _after_cursor_execute(
+    conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    started = conn.info.get("query_started")
+    if not started:
+        return
+    elapsed = time.perf_counter() - started.pop()
+    for listener in list(_query_listeners):
+        try:
+            listener(statement, elapsed)
+        except Exception:  # a metrics failure must never fail the query
+            logger.exception("query listener failed")
+
+
+def _on_error(context: Any) -> None:
+    # A failed statement never reaches after_cursor_execute: drop its start time.
+    conn = context.connection
+    started = conn.info.get("query_started") if conn is not None else None
+    if started:
+        started.pop()
+
+
+def _listen_for_queries(engine: Engine) -> Engine:
+    event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+    event.listen(engine, "after_cursor_execute", _after_cursor_execute)
+    event.listen(engine, "handle_error", _on_error)
+    return engine
 
 
 @dataclass(frozen=True)
@@ -58,8 +116,8 @@ def make_engine(
         kwargs: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
-        return engine
-    return create_engine(
+        return _listen_for_queries(engine)
+    engine = create_engine(
         _mysql_url(parsed),
         pool_pre_ping=True,
         pool_recycle=recycle_s,
@@ -70,6 +128,7 @@ def make_engine(
             "init_command": f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
         },
     )
+    return _listen_for_queries(engine)
 
 
 def make_database(url: str, **engine_kwargs: Any) -> Database:

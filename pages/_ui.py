@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
 
+from core import monitoring
 from core.access import Actor, Permission
 from core.context import AppContext, get_context
 from core.errors import DomainError
@@ -45,14 +48,26 @@ def run_action(action: Callable[[], T], *, success: str | None = None) -> T | No
     except DomainError as exc:
         st.error(exc.message)
         return None
-    except Exception:
+    except Exception as exc:
         incident = uuid.uuid4().hex[:12]
         logger.exception("incident %s", incident)
+        monitoring.record_incident(incident, exc, st.session_state.get("page_name"))
         st.error(f"Something went wrong. Incident id: {incident}. The office's admin can look it up.")
         return None
     if success:
         st.success(success)
     return result
+
+
+@contextmanager
+def timed_page(name: str) -> Iterator[None]:
+    """Time one run of a page script into ims_page_run_seconds{page=name} (st.stop/rerun included)."""
+    st.session_state["page_name"] = name
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        monitoring.observe_page(name, time.perf_counter() - started)
 
 
 def client_ip() -> str | None:

@@ -71,3 +71,29 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert [d for d in diff if "internships_fts" not in str(d)] == []
+
+
+def test_replicas_starting_together_migrate_once(tmp_path: Path) -> None:
+    """Three processes' worth of upgrades at once on MariaDB: a named lock queues them."""
+    import threading
+
+    url = _url("mariadb", tmp_path).replace("/ims_migrations", "/ims_migrations_race")
+    ensure_mysql_database(url)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            upgrade(url)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    engine = create_engine(url)
+    assert {t.name for t in Base.metadata.sorted_tables} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+    downgrade(url, "base")

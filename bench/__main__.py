@@ -1,0 +1,146 @@
+"""`python -m bench [--backend sqlite|mariadb|both] [--quick] [--runs N]`: one table, one CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from bench import data, report
+from bench.cases import actor_for, bench_context, optional, read_cases
+from bench.harness import Row, table
+from bench.load import concurrency_row, memory_rows
+from bench.pages import page_rows
+from bench.runner import Plan, deep_queue_rows, read_rows
+from bench.writes import status_change_rows
+from core.access import Actor
+from core.context import AppContext, set_context
+from db.models import Role
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run, and how much of it."""
+
+    backends: tuple[str, ...]
+    runs: int
+    quick: bool
+
+    @property
+    def scale(self) -> dict[str, int]:
+        """Sizes of the slower parts: page runs, deep queue page, load seconds, memory loads."""
+        if self.quick:
+            return {"cold": 1, "warm": 2, "page": 20, "seconds": 2, "sessions": 3, "loads": 20}
+        return {"cold": 3, "warm": 5, "page": 1000, "seconds": 10, "sessions": 20, "loads": 1000}
+
+
+def parse(argv: list[str] | None) -> Options:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--backend", choices=("sqlite", "mariadb", "both"), default="both")
+    parser.add_argument("--quick", action="store_true", help="few runs: a smoke test of the bench")
+    parser.add_argument("--runs", type=int, help="runs per fast case (default 30, quick 5)")
+    args = parser.parse_args(argv)
+    backends = ("sqlite", "mariadb") if args.backend == "both" else (args.backend,)
+    return Options(backends, max(1, args.runs or (5 if args.quick else 30)), args.quick)
+
+
+def guarded(plan: Plan, name: str, work: Callable[[], list[Row]]) -> list[Row]:
+    """Run one part; a failure becomes a row (the bench goes on)."""
+    try:
+        return work()
+    except Exception as exc:
+        traceback.print_exc()
+        return [Row(plan.backend, name, "core", 0, None, note=f"FAILED: {type(exc).__name__}: {exc}"[:160])]
+
+
+def core_rows(ctx: AppContext, actors: dict[str, Actor], plan: Plan, opts: Options) -> list[Row]:
+    """Every read case, the deep queue page and the status change."""
+    rows: list[Row] = []
+    for case in read_cases(ctx, actors):
+        print(f"  {case.name}", flush=True)
+        rows += guarded(plan, case.name, partial(read_rows, ctx, case, plan))
+    page = opts.scale["page"]
+    rows += guarded(plan, "queue.deep", partial(deep_queue_rows, ctx, actors["admin"], plan, page))
+    rows += guarded(plan, "workflow.approve", partial(status_change_rows, ctx, actors["admin"], plan))
+    if optional("core.importer") is None:
+        print("note: core has no importer; the 10k-row import case is skipped")
+    return rows
+
+
+def mix(ctx: AppContext, admin: Actor) -> list[Callable[[], object]]:
+    """The main calls the simulated users make: home counts, queue page 1, a search."""
+    calls: list[Callable[[], object]] = []
+    home, queue, search = optional("core.home"), optional("core.queue"), optional("core.search")
+    if home is not None:
+        calls.append(partial(home.counts, ctx, actor=admin))
+    if queue is not None:
+        calls.append(partial(queue.list_queue, ctx, actor=admin))
+    if search is not None:
+        calls.append(
+            partial(search.search_postings, ctx, actor=admin, query="ฝึกงาน", province="กรุงเทพมหานคร")
+        )
+    return calls
+
+
+def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
+    """Prepare the back end's data, then measure everything on it."""
+    prepared = data.prepare(backend)
+    print(f"[{backend}] data ready in {prepared.seconds:.0f} s ({'loaded' if prepared.loaded else 'reused'})")
+    redis_url = data.REDIS_URL if backend == "mariadb" else None
+    ctx = bench_context(prepared.url, redis_url, data.ROOT / "data")
+    set_context(ctx)
+    plan, scale = Plan(backend, opts.runs), opts.scale
+    try:
+        actors = {
+            "admin": actor_for(ctx, "admin", Role.ADMIN),
+            "advisor": actor_for(ctx, "advisor", Role.ADVISOR),
+        }
+        rows = core_rows(ctx, actors, plan, opts)
+        print(f"[{backend}] pages", flush=True)
+        rows += guarded(
+            plan, "pages", partial(page_rows, ctx, actors["admin"], plan, scale["cold"], scale["warm"])
+        )
+        print(f"[{backend}] concurrency", flush=True)
+        for users in (20, 100):
+            rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
+        if with_memory:
+            print(f"[{backend}] memory", flush=True)
+            load = partial(
+                memory_rows, plan, actors["admin"], "pages/home.py", scale["sessions"], scale["loads"]
+            )
+            rows += guarded(plan, "memory", load)
+        return rows
+    finally:
+        set_context(None)
+        ctx.db.engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bench; exit 1 when a back end could not be measured at all."""
+    opts, started = parse(argv), time.perf_counter()
+    rows: list[Row] = []
+    failed: list[str] = []
+    for n, backend in enumerate(opts.backends):
+        try:
+            rows += run_backend(backend, opts, with_memory=n == 0)
+        except Exception as exc:
+            traceback.print_exc()
+            print(f"[{backend}] could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failed.append(backend)
+    if rows:
+        print()
+        print(table(rows))
+        print()
+        print(report.targets(rows))
+        print(f"\nCSV: {report.write_csv(rows)}")
+    print(f"Bench took {time.perf_counter() - started:.0f} s in all.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

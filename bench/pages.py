@@ -1,0 +1,69 @@
+"""Server-side page runs in Streamlit's AppTest: each page of app.PAGES cold (fresh cache) and warm."""
+
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from bench.cases import NAMESPACES
+from bench.harness import Row, summarise
+from bench.runner import Plan
+from core.access import Actor
+from core.context import AppContext
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 120.0
+
+
+def page_paths(app: Path = ROOT / "app.py") -> list[str]:
+    """The page files listed in app.py's PAGES, read from its source (importing app.py needs a server)."""
+    tree = ast.parse(app.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
+            calls = [c for c in ast.walk(node.value) if isinstance(c, ast.Call) and c.args]
+            return [str(c.args[0].value) for c in calls if isinstance(c.args[0], ast.Constant)]
+    return []
+
+
+def load_page(page: str, actor: Actor) -> tuple[float, AppTest]:
+    """Run `page` once as `actor` in a fresh AppTest; returns (seconds, the AppTest)."""
+    started = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT_S)
+    at.session_state["actor"] = actor
+    at.run()
+    return time.perf_counter() - started, at
+
+
+def _problem(at: AppTest) -> str:
+    if at.exception:
+        return "EXCEPTION: " + str(at.exception[0].value)[:80]
+    if at.error:
+        return "error shown: " + str(at.error[0].value)[:80]
+    return ""
+
+
+def page_rows(ctx: AppContext, actor: Actor, plan: Plan, cold_runs: int, warm_runs: int) -> list[Row]:
+    """Cold (every cache namespace bumped first) and warm (right after) runs of every page."""
+    rows = []
+    for page in page_paths():
+        if not (ROOT / page).exists():
+            print(f"note: {page} is missing; skipped")
+            continue
+        cold, warm, problem = [], [], ""
+        for _ in range(cold_runs):
+            ctx.cache.bump(*NAMESPACES)
+            seconds, at = load_page(page, actor)
+            cold.append(seconds)
+            problem = problem or _problem(at)
+        for _ in range(warm_runs):
+            seconds, at = load_page(page, actor)
+            warm.append(seconds)
+            problem = problem or _problem(at)
+        for kind, timings in (("cold", cold), ("warm", warm)):
+            s = summarise(timings)
+            name = f"page {Path(page).stem} {kind}"
+            rows.append(Row(plan.backend, name, "page", s.runs, s.median_ms, s.p95_ms, note=problem))
+    return rows

@@ -1,0 +1,101 @@
+"""The results: one table on the console, the same rows as CSV, and which targets are met."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.harness import COLUMNS, Row
+
+RESULTS = Path(__file__).resolve().parent / "results"
+Check = Callable[[Row], bool | None]
+
+
+def write_csv(rows: Sequence[Row], directory: Path = RESULTS) -> Path:
+    """Write the rows to bench/results/bench-<UTC time>.csv; returns the path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(r.cells() for r in rows)
+    return path
+
+
+def _errors(row: Row) -> int:
+    found = re.search(r"(\d+) errors", row.note)
+    return int(found.group(1)) if found else 0
+
+
+def _core(row: Row) -> bool | None:
+    if row.kind != "core" or row.ratio is None:
+        return None
+    return row.ratio <= (3.0 if row.case.startswith("workflow.") else 2.0)
+
+
+def _warm(row: Row) -> bool | None:
+    if row.kind != "page" or not row.case.endswith(" warm") or row.median_ms is None:
+        return None
+    return row.median_ms <= 150
+
+
+def _cold_dashboard(row: Row) -> bool | None:
+    if row.kind != "page" or row.case != "page progress cold" or row.median_ms is None:
+        return None
+    return row.median_ms <= 300
+
+
+def _cache(row: Row) -> bool | None:
+    if row.kind != "cache" or row.ratio is None:
+        return None
+    return row.ratio <= 1 / 50
+
+
+def _users(row: Row) -> bool | None:
+    if row.kind != "concurrency" or row.case != "100 users" or row.p95_ms is None:
+        return None
+    return row.p95_ms <= 500 and _errors(row) == 0
+
+
+TARGETS: list[tuple[str, Check]] = [
+    ("core <= 2x raw (writes <= 3x)", _core),
+    ("warm page <= 150 ms", _warm),
+    ("cold dashboard (progress page) <= 300 ms", _cold_dashboard),
+    ("cache hit >= 50x faster than cold", _cache),
+    ("100 users p95 <= 500 ms, zero errors", _users),
+]
+
+
+def _deep_queue(rows: Sequence[Row]) -> list[str]:
+    lines = []
+    for deep in (r for r in rows if r.case == "queue.page1000" and r.median_ms is not None):
+        first = next((r for r in rows if r.backend == deep.backend and r.case == "queue.page1"), None)
+        if first is None or not first.median_ms:
+            continue
+        times = deep.median_ms / first.median_ms if deep.median_ms else 0.0
+        verdict = "MET" if times <= 2 else "NOT MET"
+        lines.append(f"  {verdict:<8}queue page 1000 within 2x of page 1 [{deep.backend}]: {times:.2f}x")
+    return lines
+
+
+def targets(rows: Sequence[Row]) -> str:
+    """One line per target and back end: met or not, and the cases that miss it."""
+    lines = ["Targets:"]
+    for backend in dict.fromkeys(r.backend for r in rows):
+        mine = [r for r in rows if r.backend == backend]
+        for label, check in TARGETS:
+            verdicts = [(r, check(r)) for r in mine]
+            judged = [(r, ok) for r, ok in verdicts if ok is not None]
+            if not judged:
+                lines.append(f"  {'n/a':<8}{label} [{backend}]: nothing measured")
+                continue
+            missed = [r.case for r, ok in judged if not ok]
+            verdict = "NOT MET" if missed else "MET"
+            detail = f"{len(judged) - len(missed)}/{len(judged)}" + (
+                f"; missed: {', '.join(missed)}" if missed else ""
+            )
+            lines.append(f"  {verdict:<8}{label} [{backend}]: {detail}")
+    return "\n".join(lines + _deep_queue(rows))

@@ -1,0 +1,99 @@
+"""Measure cases: core against its raw replay, cold against cache hit, deep queue pages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from functools import partial
+
+from bench.cases import NAMESPACES, Case, optional
+from bench.harness import Paired, Row, Stats, capture, measure, ratio, replay, time_runs
+from core.access import Actor
+from core.context import AppContext
+
+BUDGET_S = 6.0  # per case and kind: slow calls get fewer runs (at least MIN_RUNS)
+MIN_RUNS = 3
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many runs to make at most, and for which back end."""
+
+    backend: str
+    runs: int
+
+
+def runs_for(seconds_once: float, plan: Plan) -> int:
+    """Fewer runs for slow calls, so that a case stays within BUDGET_S."""
+    if seconds_once <= 0:
+        return plan.runs
+    return max(MIN_RUNS, min(plan.runs, int(BUDGET_S / (2 * seconds_once))))
+
+
+def paired(
+    ctx: AppContext, call: Callable[[], object], runs: int, before: Callable[[], object] | None
+) -> Paired:
+    """Capture `call`'s statements once (after `before`), then time core and raw replay interleaved."""
+    if before is not None:
+        before()
+    statements = capture(ctx.db.engine, call)
+    with closing(ctx.db.engine.raw_connection()) as raw:
+        result = measure(call, partial(replay, raw, statements), runs, before)
+    return Paired(result.core, result.raw, len(statements))
+
+
+def _row(plan: Plan, name: str, kind: str, p: Paired, note: str) -> Row:
+    raw_ms = p.raw.median_ms if p.raw else None
+    return Row(plan.backend, name, kind, p.core.runs, p.core.median_ms, p.core.p95_ms, raw_ms, p.ratio, note)
+
+
+def read_rows(ctx: AppContext, case: Case, plan: Plan) -> list[Row]:
+    """Core vs raw (cold when cached) and, for cached calls, cache hit vs cold."""
+    bump = partial(ctx.cache.bump, *NAMESPACES) if case.cached else None
+    started = time.perf_counter()
+    if bump:
+        bump()
+    case.call()
+    runs = runs_for(time.perf_counter() - started, plan)
+    cold = paired(ctx, case.call, runs, bump)
+    note = f"{cold.statements} stmts" + (", cold cache" if case.cached else "")
+    rows = [_row(plan, case.name, "core", cold, note)]
+    if case.cached:
+        case.call()
+        hit = time_runs(case.call, plan.runs)
+        rows.append(cache_row(plan, case.name, hit, cold.core))
+    return rows
+
+
+def cache_row(plan: Plan, name: str, hit: Stats, cold: Stats) -> Row:
+    """A cache row: hit timings, the cold median as the reference, ratio = hit / cold."""
+    speedup = cold.median_ms / hit.median_ms if hit.median_ms else float("inf")
+    note = f"hit vs cold (raw_median_ms = cold median); hit {speedup:.0f}x faster"
+    return Row(plan.backend, name, "cache", hit.runs, hit.median_ms, hit.p95_ms, cold.median_ms,
+               ratio(hit.median_ms, cold.median_ms), note)  # fmt: skip
+
+
+def deep_queue_rows(ctx: AppContext, admin: Actor, plan: Plan, page: int = 1000) -> list[Row]:
+    """Walk the queue to page `page` by its cursors once, then time that page against page 1."""
+    queue = optional("core.queue")
+    if queue is None:
+        return []
+    started, current = time.perf_counter(), queue.list_queue(ctx, actor=admin)
+    first_ms, cursor = None, current.next_cursor
+    for _ in range(page - 2):
+        if cursor is None:
+            break
+        cursor = queue.list_queue(ctx, actor=admin, cursor=cursor).next_cursor
+    walk_s = time.perf_counter() - started
+    if cursor is None:
+        return [
+            Row(plan.backend, f"queue.page{page}", "core", 0, None, note="queue has fewer pages; skipped")
+        ]
+    first = paired(ctx, partial(queue.list_queue, ctx, actor=admin), plan.runs, None)
+    deep = paired(ctx, partial(queue.list_queue, ctx, actor=admin, cursor=cursor), plan.runs, None)
+    first_ms = first.core.median_ms
+    within = ratio(deep.core.median_ms, first_ms)
+    note = f"{deep.statements} stmts; {within:.2f}x page 1 ({first_ms:.1f} ms); walk {walk_s:.1f} s"
+    return [_row(plan, f"queue.page{page}", "core", deep, note)]

@@ -1,0 +1,106 @@
+"""The write case: one status change, core against a rolled-back raw replay of its statements."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, exists, func, select, update
+
+from bench.cases import NAMESPACES, optional
+from bench.harness import Row, capture, measure, replay
+from bench.runner import Plan
+from core.access import Actor
+from core.context import AppContext
+from db.models import AuditEntry, Base, CommitteeVote, Registration, RegistrationEvent, RegistrationStatus
+
+REG = Base.metadata.tables["registrations"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A registration's row and the newest event and audit ids, to undo the capture run."""
+
+    row: dict[str, Any]
+    max_event: int
+    max_audit: int
+
+
+def fresh_submitted(ctx: AppContext, count: int) -> list[int]:
+    """Ids of submitted registrations without committee votes (approving them is a clean transition)."""
+    voted = exists().where(CommitteeVote.registration_id == Registration.id)
+    stmt = (
+        select(Registration.id)
+        .where(Registration.status == RegistrationStatus.SUBMITTED, ~voted)
+        .order_by(Registration.id.desc())
+        .limit(count)
+    )
+    with ctx.sessions.begin() as session:
+        return list(session.scalars(stmt))
+
+
+def snapshot(ctx: AppContext, registration_id: int) -> Snapshot:
+    """What `restore` needs to put the registration back as it was."""
+    with ctx.sessions.begin() as session:
+        row = session.execute(select(REG).where(REG.c.id == registration_id)).mappings().one()
+        max_event = session.scalar(select(func.max(RegistrationEvent.id))) or 0
+        max_audit = session.scalar(select(func.max(AuditEntry.id))) or 0
+    return Snapshot(dict(row), int(max_event), int(max_audit))
+
+
+def restore(ctx: AppContext, registration_id: int, snap: Snapshot) -> None:
+    """Undo a transition of this registration taken after `snap`."""
+    with ctx.sessions.begin() as session:
+        values = {k: v for k, v in snap.row.items() if k != "id"}
+        session.execute(update(REG).where(REG.c.id == registration_id).values(**values))
+        session.execute(
+            delete(RegistrationEvent).where(
+                RegistrationEvent.registration_id == registration_id, RegistrationEvent.id > snap.max_event
+            )
+        )
+        session.execute(
+            delete(AuditEntry).where(
+                AuditEntry.entity == "registration",
+                AuditEntry.entity_id == str(registration_id),
+                AuditEntry.id > snap.max_audit,
+            )
+        )
+    ctx.cache.bump(*NAMESPACES)
+
+
+def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
+    """Approve submitted registrations as admin (a fresh one per run) against the raw replay."""
+    workflow = optional("core.workflow")
+    if workflow is None:
+        return []
+    ids = fresh_submitted(ctx, plan.runs + 1)
+    if len(ids) < plan.runs + 1:
+        return [
+            Row(plan.backend, "workflow.approve", "core", 0, None, note="too few submitted registrations")
+        ]
+    template, fresh = ids[0], iter(ids[1:])
+    snap = snapshot(ctx, template)
+
+    def approve(registration_id: int) -> object:
+        return workflow.transition(ctx, actor=admin, registration_id=registration_id, action="approve")
+
+    statements = capture(ctx.db.engine, partial(approve, template))
+    restore(ctx, template, snap)
+    with closing(ctx.db.engine.raw_connection()) as raw:
+        timed = measure(lambda: approve(next(fresh)), partial(replay, raw, statements), plan.runs)
+    note = f"{len(statements)} stmts; submitted -> advisor_approved; raw replay rolled back"
+    return [
+        Row(
+            plan.backend,
+            "workflow.approve",
+            "core",
+            timed.core.runs,
+            timed.core.median_ms,
+            timed.core.p95_ms,
+            timed.raw.median_ms if timed.raw else None,
+            timed.ratio,
+            note,
+        )
+    ]

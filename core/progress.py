@@ -1,0 +1,271 @@
+"""Managers' progress: KPIs against last term, the funnel, trends, breakdowns and drill-downs.
+
+"The same point of the previous term": a term starts at its earliest registration's
+submitted_at. Today is d whole days (UTC) after the current term's start; the previous term
+(same filters, academic year - 1) is counted as it stood at the end of day (its start + d):
+registrations submitted by then, each in the state of its last event at or before then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from core import clock
+from core import progress_data as data
+from core.access import Actor, Permission, require
+from core.context import AppContext
+from core.errors import InvalidInput
+from core.progress_data import PLACED, STAGES, ProgressFilters
+from db.models import Course, CourseSection, Faculty, Program
+
+__all__ = ["ProgressFilters", "breakdown", "drilldown", "filter_options", "funnel", "kpis", "timeline"]
+
+KPI_LABELS = {
+    "registered": "Registered",
+    "approved": "Approved",
+    "placed": "Placed",
+    "in_progress": "In progress",
+    "completed": "Completed",
+    "failed": "Failed",
+    "withdrawn": "Withdrawn",
+}
+DIMENSIONS = {
+    "faculty": ("faculty_id", "faculty"),
+    "program": ("program_id", "program"),
+    "course": ("course_id", "course"),
+    "company": ("company_id", "company"),
+    "province": ("province", "province"),
+}
+OTHERS = "Others"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline count and the same count at the same point of the previous term."""
+
+    key: str
+    label: str
+    value: int
+    previous: int | None
+
+    @property
+    def delta(self) -> int | None:
+        """Change against the previous term (None when there is nothing to compare)."""
+        return None if self.previous is None else self.value - self.previous
+
+
+@dataclass(frozen=True)
+class ProgressKpis:
+    """The KPI tiles: counts, placement rate against its target, and the comparison point."""
+
+    kpis: tuple[Kpi, ...]
+    placement_rate: float | None
+    previous_rate: float | None
+    target: float
+    previous_cutoff: datetime | None
+
+    @property
+    def meets_target(self) -> bool:
+        """Whether the placement rate reaches the target."""
+        return self.placement_rate is not None and self.placement_rate >= self.target
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Choices for the page's filter widgets: (id, label) pairs and the known years."""
+
+    years: tuple[int, ...]
+    faculties: tuple[tuple[int, str], ...]
+    programs: tuple[tuple[int, str], ...]
+    courses: tuple[tuple[int, str], ...]
+
+
+def filter_options(ctx: AppContext, *, actor: Actor) -> FilterOptions:
+    """The academic years, faculties, programs and courses to filter by."""
+    require(actor, Permission.VIEW_PROGRESS)
+    with ctx.sessions.begin() as session:
+        years = session.scalars(select(CourseSection.academic_year).distinct()).all()
+        faculties = session.execute(select(Faculty.id, Faculty.name_th).order_by(Faculty.code)).all()
+        programs = session.execute(select(Program.id, Program.name_th).order_by(Program.code)).all()
+        courses = session.execute(select(Course.id, Course.code + " " + Course.name_th).order_by(Course.code))
+        return FilterOptions(
+            years=tuple(sorted({int(y) for y in years}, reverse=True)),
+            faculties=tuple((int(i), str(n)) for i, n in faculties),
+            programs=tuple((int(i), str(n)) for i, n in programs),
+            courses=tuple((int(i), str(n)) for i, n in courses.all()),
+        )
+
+
+def _counts(regs: pd.DataFrame, evs: pd.DataFrame, cutoff: pd.Timestamp | None) -> dict[str, int]:
+    if cutoff is not None:
+        regs = regs[regs["submitted_at"] <= cutoff]
+        evs = evs[(evs["at"] <= cutoff) & evs["registration_id"].isin(regs["id"])]
+        last = evs.groupby("registration_id")["to_status"].last()
+        status = last.reindex(regs["id"]).fillna("submitted")
+    else:
+        status = regs["status"]
+    tally = status.value_counts()
+    reached = data.reached_rank(regs, evs)
+    counts = {key: int(tally.get(key, 0)) for key in KPI_LABELS}
+    counts["registered"] = len(regs)
+    counts["approved"] = int((reached >= STAGES.index("advisor_approved")).sum())
+    return counts
+
+
+def _previous_cutoff(regs: pd.DataFrame, prev: pd.DataFrame, today: date) -> pd.Timestamp | None:
+    if regs.empty or prev.empty:
+        return None
+    offset = max(0, (today - regs["submitted_at"].min().date()).days)
+    end_day = prev["submitted_at"].min().date() + timedelta(days=offset)
+    return pd.Timestamp(datetime.combine(end_day, time.max), tz="UTC")
+
+
+def _kpi_counts(ctx: AppContext, filters: ProgressFilters, today: date) -> dict[str, Any]:
+    regs, evs = data.registrations(ctx, filters), data.events(ctx, filters)
+    result: dict[str, Any] = {"current": _counts(regs, evs, None), "previous": None, "cutoff": None}
+    previous = filters.previous_term()
+    if previous is not None:
+        prev_regs = data.registrations(ctx, previous)
+        cutoff = _previous_cutoff(regs, prev_regs, today)
+        if cutoff is not None:
+            result["previous"] = _counts(prev_regs, data.events(ctx, previous), cutoff)
+            result["cutoff"] = cutoff.isoformat()
+    return result
+
+
+def _rate(counts: dict[str, int] | None) -> float | None:
+    if not counts or not counts["registered"]:
+        return None
+    return sum(counts[k] for k in PLACED) / counts["registered"]
+
+
+def kpis(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, target: float = 0.8) -> ProgressKpis:
+    """Headline counts and placement rate, each against the same point of the previous term."""
+    require(actor, Permission.VIEW_PROGRESS)
+    if not 0 <= target <= 1:
+        raise InvalidInput("The placement target must be between 0% and 100%.")
+    today = clock.now().date()
+    args = {**filters.key(), "today": today}
+    raw = ctx.cache.get_or_compute(
+        data.NAMESPACE, "progress.kpis", args, lambda: _kpi_counts(ctx, filters, today)
+    )
+    current, previous = raw["current"], raw["previous"]
+    return ProgressKpis(
+        kpis=tuple(
+            Kpi(k, label, int(current[k]), None if previous is None else int(previous[k]))
+            for k, label in KPI_LABELS.items()
+        ),
+        placement_rate=_rate(current),
+        previous_rate=_rate(previous),
+        target=target,
+        previous_cutoff=datetime.fromisoformat(raw["cutoff"]) if raw["cutoff"] else None,
+    )
+
+
+def _funnel(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
+    regs = data.registrations(ctx, filters)
+    reached = data.reached_rank(regs, data.events(ctx, filters))
+    return pd.DataFrame(
+        {"stage": list(STAGES), "reached": [int((reached >= i).sum()) for i in range(len(STAGES))]}
+    )
+
+
+def funnel(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.DataFrame:
+    """Registrations that reached at least each stage of the positive path (stage, reached)."""
+    require(actor, Permission.VIEW_PROGRESS)
+    return ctx.cache.get_or_compute(
+        data.NAMESPACE, "progress.funnel", filters.key(), lambda: _funnel(ctx, filters)
+    )
+
+
+def _timeline(ctx: AppContext, filters: ProgressFilters, freq: str) -> pd.DataFrame:
+    regs = data.registrations(ctx, filters)
+    naive = regs["submitted_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+    period = naive.dt.to_period(freq).dt.start_time
+    frame = regs.assign(period=period).groupby(["period", "status"]).size().rename("registrations")
+    return frame.reset_index().sort_values(["period", "status"], ignore_index=True)
+
+
+def timeline(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, freq: str = "W") -> pd.DataFrame:
+    """Registrations per week ("W") or month ("M") of submission, by current status (UTC)."""
+    require(actor, Permission.VIEW_PROGRESS)
+    if freq not in ("W", "M"):
+        raise InvalidInput("Choose weeks or months.")
+    args = {**filters.key(), "freq": freq}
+    return ctx.cache.get_or_compute(
+        data.NAMESPACE, "progress.timeline", args, lambda: _timeline(ctx, filters, freq)
+    )
+
+
+def _breakdown(ctx: AppContext, filters: ProgressFilters, dimension: str, top: int) -> pd.DataFrame:
+    key, label = DIMENSIONS[dimension]
+    regs = data.registrations(ctx, filters).dropna(subset=[key])
+    regs = regs.assign(placed=regs["status"].isin(PLACED), key=regs[key].astype(str))
+    grouped = regs.groupby(["key", label]).agg(registrations=("id", "size"), placed=("placed", "sum"))
+    grouped = grouped.reset_index().rename(columns={label: "label"})
+    grouped = grouped.sort_values(["registrations", "label"], ascending=[False, True], ignore_index=True)
+    head, rest = grouped.head(top), grouped.iloc[top:]
+    if not rest.empty:
+        others = {"key": OTHERS, "label": OTHERS, "registrations": rest["registrations"].sum()}
+        head = pd.concat(
+            [head, pd.DataFrame([{**others, "placed": rest["placed"].sum()}])], ignore_index=True
+        )
+    return head.astype({"registrations": int, "placed": int})[["key", "label", "registrations", "placed"]]
+
+
+def breakdown(
+    ctx: AppContext, *, actor: Actor, filters: ProgressFilters, dimension: str, top: int = 10
+) -> pd.DataFrame:
+    """Registrations and placements per faculty/program/course/company/province: top N + Others."""
+    require(actor, Permission.VIEW_PROGRESS)
+    if dimension not in DIMENSIONS:
+        raise InvalidInput(f"Unknown breakdown: {dimension}.")
+    top = max(1, min(int(top), 50))
+    args = {**filters.key(), "dimension": dimension, "top": top}
+    return ctx.cache.get_or_compute(
+        data.NAMESPACE, "progress.breakdown", args, lambda: _breakdown(ctx, filters, dimension, top)
+    )
+
+
+def _select(ctx: AppContext, filters: ProgressFilters, dimension: str, value: str) -> pd.DataFrame:
+    regs = data.registrations(ctx, filters)
+    if dimension == "stage":
+        if value not in STAGES:
+            raise InvalidInput(f"Unknown stage: {value}.")
+        reached = data.reached_rank(regs, data.events(ctx, filters))
+        return regs[reached >= STAGES.index(value)]
+    if dimension == "status":
+        return regs[regs["status"] == value]
+    if dimension not in DIMENSIONS:
+        raise InvalidInput(f"Unknown drill-down: {dimension}.")
+    column = DIMENSIONS[dimension][0]
+    return regs[regs[column].astype(str) == str(value)]
+
+
+def drilldown(
+    ctx: AppContext, *, actor: Actor, dimension: str, value: str, filters: ProgressFilters
+) -> pd.DataFrame:
+    """The registrations behind a bar or funnel stage: id, student, status, days in state."""
+    require(actor, Permission.VIEW_PROGRESS)
+    rows = _select(ctx, filters, dimension, value)
+    days = (pd.Timestamp(clock.now()) - rows["status_changed_at"]).dt.total_seconds() / 86400
+    frame = rows.assign(days_in_state=days.round(1))
+    columns = ["id", "student_code", "student_name", "status", "days_in_state"]
+    return frame.sort_values("days_in_state", ascending=False)[columns].reset_index(drop=True)
+
+
+def export_frame(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.DataFrame:
+    """The filtered registrations behind every chart, one row each, for CSV/Excel export."""
+    require(actor, Permission.VIEW_PROGRESS)
+    regs = data.registrations(ctx, filters)
+    columns = ["id", "student_code", "student_name", "faculty", "program", "course", "academic_year"]
+    columns += ["semester", "status", "submitted_at", "status_changed_at", "company", "province"]
+    frame = regs[columns].copy()
+    for column in ("submitted_at", "status_changed_at"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
+    return frame

@@ -1,0 +1,213 @@
+"""The compact queries behind the progress page: one row per registration, one per event.
+
+Both frames are cached under the "registrations" namespace (writers bump it), keyed by the
+filters, so every aggregate on the page is computed in pandas from the same snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Select, String, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from core.context import AppContext
+from db.models import (
+    Company,
+    Course,
+    CourseSection,
+    Faculty,
+    Internship,
+    Program,
+    Registration,
+    RegistrationEvent,
+    Student,
+    User,
+)
+
+NAMESPACE = ("registrations",)
+
+# The positive path through the state machine, in order; the funnel counts "reached at least".
+STAGES = ("submitted", "advisor_approved", "committee_approved", "placed", "in_progress", "completed")
+STAGE_RANK = {**{s: i for i, s in enumerate(STAGES)}, "failed": STAGES.index("in_progress")}
+PLACED = frozenset({"placed", "in_progress", "completed"})
+
+REG_COLUMNS = [
+    "id",
+    "student_code",
+    "student_name",
+    "faculty_id",
+    "faculty",
+    "program_id",
+    "program",
+    "course_id",
+    "course",
+    "academic_year",
+    "semester",
+    "section_id",
+    "coordinator_id",
+    "advisor_id",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    "company_id",
+    "company",
+    "province",
+]
+EVENT_COLUMNS = ["event_id", "registration_id", "to_status", "at", "actor_id", "next_at", "next_actor_id"]
+
+
+@dataclass(frozen=True)
+class ProgressFilters:
+    """Which registrations the progress page looks at (None = all)."""
+
+    academic_year: int | None = None
+    semester: int | None = None
+    faculty_id: int | None = None
+    program_id: int | None = None
+    course_id: int | None = None
+
+    def previous_term(self) -> ProgressFilters | None:
+        """The same filters one academic year earlier, or None when no year is chosen."""
+        if self.academic_year is None:
+            return None
+        return replace(self, academic_year=self.academic_year - 1)
+
+    def key(self) -> dict[str, Any]:
+        """The filters as cache-key arguments."""
+        return asdict(self)
+
+
+Query = Select[*tuple[Any, ...]]
+
+
+def _filtered(stmt: Query, filters: ProgressFilters) -> Query:
+    stmt = (
+        stmt.join(Student, Student.id == Registration.student_id)
+        .join(Program, Program.id == Student.program_id)
+        .join(CourseSection, CourseSection.id == Registration.section_id)
+    )
+    conditions = [
+        (filters.academic_year, CourseSection.academic_year),
+        (filters.semester, CourseSection.semester),
+        (filters.faculty_id, Program.faculty_id),
+        (filters.program_id, Program.id),
+        (filters.course_id, CourseSection.course_id),
+    ]
+    for value, column in conditions:
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+def _frame(session: Session, stmt: Query, columns: list[str]) -> pd.DataFrame:
+    # Core execution and plain tuples: ORM row loading and Row objects cost seconds per million rows.
+    rows = session.connection().execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _raw(column: Any) -> Any:
+    # Skip per-value result processing (enum and UTC datetime objects, ~10 s per million rows):
+    # statuses arrive as their string values, times as naive UTC that pandas converts in one go.
+    return type_coerce(column, String())
+
+
+_REG_FIELDS = (
+    Registration.id,
+    Student.student_code,
+    Student.first_name_th + " " + Student.last_name_th,
+    Faculty.id,
+    Faculty.name_th,
+    Program.id,
+    Program.name_th,
+    Course.id,
+    Course.code + " " + Course.name_th,
+    CourseSection.academic_year,
+    CourseSection.semester,
+    CourseSection.id,
+    CourseSection.coordinator_id,
+    Registration.advisor_id,
+    _raw(Registration.status),
+    _raw(Registration.submitted_at),
+    _raw(Registration.status_changed_at),
+    Company.id,
+    Company.name_th,
+    Internship.province,
+)
+
+
+def _query_registrations(session: Session, filters: ProgressFilters) -> pd.DataFrame:
+    stmt = select(*_REG_FIELDS).select_from(Registration)
+    stmt = (
+        _filtered(stmt, filters)
+        .join(Faculty, Faculty.id == Program.faculty_id)
+        .join(Course, Course.id == CourseSection.course_id)
+        .outerjoin(Internship, Internship.id == Registration.internship_id)
+        .outerjoin(Company, Company.id == Internship.company_id)
+        .order_by(Registration.id)
+    )
+    frame = _frame(session, stmt, REG_COLUMNS)
+    for column in ("submitted_at", "status_changed_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    for column in ("company_id", "coordinator_id", "advisor_id"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _query_events(session: Session, filters: ProgressFilters) -> pd.DataFrame:
+    # LEAD pairs each event with the next one of the same registration: how long the state it
+    # entered lasted, and who ended it. Filters are per registration, so partitions stay whole.
+    partition, order = RegistrationEvent.registration_id, (RegistrationEvent.at, RegistrationEvent.id)
+    next_at = _raw(func.lead(RegistrationEvent.at).over(partition_by=partition, order_by=order))
+    next_actor = func.lead(RegistrationEvent.actor_id).over(partition_by=partition, order_by=order)
+    stmt = select(
+        RegistrationEvent.id,
+        RegistrationEvent.registration_id,
+        _raw(RegistrationEvent.to_status),
+        _raw(RegistrationEvent.at),
+        RegistrationEvent.actor_id,
+        next_at,
+        next_actor,
+    ).select_from(RegistrationEvent)
+    stmt = _filtered(stmt.join(Registration, Registration.id == RegistrationEvent.registration_id), filters)
+    frame = _frame(session, stmt, EVENT_COLUMNS)
+    for column in ("at", "next_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    for column in ("actor_id", "next_actor_id"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.sort_values(["registration_id", "at", "event_id"], ignore_index=True)
+
+
+def registrations(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
+    """One row per registration matching `filters` (cached until a registration changes)."""
+
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return _query_registrations(session, filters)
+
+    return ctx.cache.get_or_compute(NAMESPACE, "progress.registrations", filters.key(), compute)
+
+
+def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
+    """One row per timeline event of those registrations, with the next event's time and actor."""
+
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return _query_events(session, filters)
+
+    return ctx.cache.get_or_compute(NAMESPACE, "progress.events", filters.key(), compute)
+
+
+def user_names(ctx: AppContext) -> dict[int, str]:
+    """Every user's full name by id (for naming approvers)."""
+    with ctx.sessions.begin() as session:
+        return {int(i): str(n) for i, n in session.execute(select(User.id, User.full_name)).all()}
+
+
+def reached_rank(frame: pd.DataFrame, events_frame: pd.DataFrame) -> pd.Series:
+    """The furthest stage index each registration in `frame` reached (0 = submitted)."""
+    ranks = events_frame["to_status"].map(STAGE_RANK).fillna(0)
+    furthest = ranks.groupby(events_frame["registration_id"]).max()
+    return furthest.reindex(frame["id"]).fillna(0).astype(int).set_axis(frame.index)

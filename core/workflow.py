@@ -1,0 +1,184 @@
+"""The registration workflow: one transition per call, bulk transitions, committee votes, the detail view.
+
+The table of what may happen lives in core.workflow_rules; every write goes through
+core.workflow_store.apply_transition (conditional update, timeline row, audit row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import workflow_rules as rules
+from core.access import Actor, Permission, require
+from core.committee import CommitteeStatus, committee_status, quorum, vote
+from core.context import AppContext
+from core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from core.registration_view import RegistrationDetail, registration_detail
+from core.retry import retrying
+from core.workflow_store import (
+    StaleVersion,
+    apply_transition,
+    clean_reason,
+    decided_by_message,
+    get_registration,
+)
+from db.models import RegistrationEvent, RegistrationStatus, Role
+
+__all__ = [
+    "BulkResult",
+    "CommitteeStatus",
+    "RegistrationDetail",
+    "TransitionResult",
+    "bulk_transition",
+    "committee_status",
+    "quorum",
+    "registration_detail",
+    "transition",
+    "vote",
+]
+
+MAX_BULK = 500
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """Where a registration stands after a transition."""
+
+    registration_id: int
+    from_status: str
+    status: str
+    version: int
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: the ids that moved and, for the others, why not."""
+
+    succeeded: tuple[int, ...]
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def _status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def _row_for(actor: Actor, action: str, status: RegistrationStatus, own_advisee: bool) -> rules.Transition:
+    label = rules.LABELS[action].lower()
+    row = rules.find(action, status)
+    if row is None:
+        raise Conflict(f"Cannot {label} a registration that is {_status_words(status)}.")
+    if actor.role == Role.ADVISOR and actor.role in row.roles and not own_advisee:
+        raise PermissionDenied("You can act only on registrations of your own advisees.")
+    if not rules.role_may(actor.role, row, own_advisee=own_advisee):
+        raise PermissionDenied(
+            f"A {actor.role.value} cannot {label} a registration that is {_status_words(status)}."
+        )
+    return row
+
+
+def _take(
+    session: Session,
+    actor: Actor,
+    registration_id: int,
+    action: str,
+    reason: str | None,
+    internship_id: int | None,
+    version: int | None,
+) -> TransitionResult:
+    reg = get_registration(session, registration_id)
+    if version is not None and reg.version != version:
+        raise StaleVersion
+    row = _row_for(actor, action, reg.status, reg.advisor_id == actor.user_id)
+    new_version = apply_transition(
+        session, reg, row, actor_id=actor.user_id, reason=reason, internship_id=internship_id, ip=actor.ip
+    )
+    return TransitionResult(reg.id, reg.status.value, row.target.value, new_version)
+
+
+def transition(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    registration_id: int,
+    action: str,
+    reason: str | None = None,
+    internship_id: int | None = None,
+    version: int | None = None,
+) -> TransitionResult:
+    """Take `action` on one registration (pass the `version` you saw to detect a competing decision)."""
+    require(actor, Permission.REVIEW_QUEUE)
+    if action not in rules.ACTIONS:
+        raise InvalidInput(f"Unknown action: {action}.")
+    text = clean_reason(reason, required=action in rules.NEEDS_REASON, label=rules.LABELS[action])
+    if version is None:
+        # Pin the version we act on, so a retried unit of work can never apply the action twice.
+        with ctx.sessions.begin() as session:
+            version = get_registration(session, registration_id).version
+    result = _apply_once(ctx, actor, registration_id, action, text, internship_id, version)
+    ctx.cache.bump("registrations")
+    return result
+
+
+@retrying
+def _apply_once(
+    ctx: AppContext,
+    actor: Actor,
+    registration_id: int,
+    action: str,
+    text: str | None,
+    internship_id: int | None,
+    version: int,
+) -> TransitionResult:
+    try:
+        with ctx.sessions.begin() as session:
+            return _take(session, actor, registration_id, action, text, internship_id, version)
+    except StaleVersion:
+        with ctx.sessions.begin() as session:
+            mine = _applied_by(session, actor, registration_id, version)
+            if mine is not None:  # our own commit whose acknowledgement was lost: already done
+                return mine
+            raise Conflict(decided_by_message(session, registration_id)) from None
+
+
+def _applied_by(
+    session: Session, actor: Actor, registration_id: int, version: int
+) -> TransitionResult | None:
+    reg = get_registration(session, registration_id)
+    last = session.scalars(
+        select(RegistrationEvent)
+        .where(RegistrationEvent.registration_id == registration_id)
+        .order_by(RegistrationEvent.at.desc(), RegistrationEvent.id.desc())
+        .limit(1)
+    ).first()
+    if reg.version != version + 1 or last is None or last.actor_id != actor.user_id:
+        return None
+    from_status = last.from_status.value if last.from_status else ""
+    return TransitionResult(reg.id, from_status, reg.status.value, reg.version)
+
+
+def bulk_transition(
+    ctx: AppContext, *, actor: Actor, ids: list[int], action: str, reason: str | None = None
+) -> BulkResult:
+    """Take `action` on each registration in its own transaction; report successes and failures."""
+    require(actor, Permission.REVIEW_QUEUE)
+    unique = list(dict.fromkeys(int(i) for i in ids))
+    if not unique:
+        raise InvalidInput("Select at least one registration.")
+    if len(unique) > MAX_BULK:
+        raise InvalidInput(f"Select at most {MAX_BULK} registrations at a time.")
+    if action not in rules.ACTIONS:
+        raise InvalidInput(f"Unknown action: {action}.")
+    clean_reason(reason, required=action in rules.NEEDS_REASON, label=rules.LABELS[action])
+    succeeded: list[int] = []
+    failed: dict[int, str] = {}
+    for registration_id in unique:
+        try:
+            transition(ctx, actor=actor, registration_id=registration_id, action=action, reason=reason)
+        except DomainError as exc:
+            failed[registration_id] = exc.message
+        else:
+            succeeded.append(registration_id)
+    return BulkResult(tuple(succeeded), failed)

@@ -1,0 +1,116 @@
+"""Postings & companies (staff): create and edit postings and companies; delete unused companies."""
+
+import streamlit as st
+
+from core import companies, postings, search
+from core.access import Permission
+from core.companies import CompanyForm
+from core.postings import STATUSES, WORK_MODES, PostingForm
+from pages._ui import context, guard, run_action
+
+actor = guard(Permission.MANAGE_POSTINGS)
+ctx = context()
+st.title("Postings & companies")
+NEW = 0
+
+all_companies = run_action(lambda: companies.list_companies(ctx, actor=actor)) or []
+by_id = {c.id: c for c in all_companies}
+programs = dict(run_action(lambda: postings.list_programs(ctx, actor=actor)) or [])
+posting_tab, company_tab = st.tabs(["Postings", "Companies"])
+
+with posting_tab:
+    find = st.text_input("Find a posting to edit (Thai or English)", max_chars=200)
+    found = run_action(
+        lambda: search.search_postings(
+            ctx, actor=actor, query=find, open_only=False, sort="newest", page_size=50
+        )
+    )
+    choices = {NEW: "New posting"} | (
+        {}
+        if found is None
+        else {int(i): str(t) for i, t in zip(found.rows["id"], found.rows["title"], strict=True)}
+    )
+    chosen = st.selectbox("Posting", list(choices), format_func=lambda i: choices[i], key="posting_pick")
+    d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=chosen)) if chosen else None
+    if not all_companies:
+        st.info("Add a company first (Companies tab).")
+    else:
+        with st.form("posting_form"):
+            company_ids = list(by_id)
+            company_id = st.selectbox(
+                "Company",
+                company_ids,
+                index=company_ids.index(d.company_id) if d and d.company_id in by_id else 0,
+                format_func=lambda i: f"{by_id[i].name_th} ({by_id[i].name_en})",
+            )
+            title = st.text_input("Title (3–200 characters)", value=d.title if d else "")
+            description = st.text_area("Description", value=d.description if d else "")
+            skills = st.text_input("Skills", value=d.skills if d else "")
+            c1, c2, c3 = st.columns(3)
+            province = c1.text_input("Province", value=d.province if d else "")
+            work_mode = c2.selectbox("Work mode", WORK_MODES, index=WORK_MODES.index(d.work_mode) if d else 0)
+            status = c3.selectbox("Status", STATUSES, index=STATUSES.index(d.status) if d else 0)
+            stipend = c1.number_input(
+                "Stipend, THB/month (empty = unpaid)", min_value=0, step=500, value=d.stipend if d else None
+            )
+            slots = c2.number_input("Slots (1–500)", min_value=1, max_value=500, value=d.slots if d else 1)
+            start = c1.date_input("Period start", value=d.period_start if d else None)
+            end = c2.date_input("Period end", value=d.period_end if d else None)
+            open_to = st.multiselect(
+                "Open to programs (none = every program)",
+                list(programs),
+                default=list(d.program_ids) if d else [],
+                format_func=lambda p: programs[p],
+            )
+            if st.form_submit_button("Save posting"):
+                form = PostingForm(
+                    company_id=company_id, title=title, province=province, work_mode=work_mode,
+                    description=description, skills=skills, stipend=None if stipend is None else int(stipend),
+                    slots=int(slots), period_start=start, period_end=end, status=status,
+                    program_ids=tuple(open_to),
+                )  # fmt: skip
+                if d:
+                    saved = run_action(
+                        lambda: postings.update_posting(ctx, actor=actor, posting_id=d.id, form=form)
+                    )
+                else:
+                    saved = run_action(lambda: postings.create_posting(ctx, actor=actor, form=form))
+                if saved:
+                    st.success(f"Saved posting #{saved.id}: {saved.title}")
+
+with company_tab:
+    names = {NEW: "New company"} | {c.id: f"{c.name_th} ({c.name_en})" for c in all_companies}
+    picked = st.selectbox("Company", list(names), format_func=lambda i: names[i], key="company_pick")
+    c = by_id.get(picked)
+    with st.form("company_form"):
+        registration_no = st.text_input(
+            "Registration number (13-digit Thai juristic id, or 5–20 letters and digits)",
+            value=c.registration_no if c else "",
+        )
+        name_th = st.text_input("Name (Thai)", value=c.name_th if c else "")
+        name_en = st.text_input("Name (English)", value=c.name_en if c else "")
+        company_province = st.text_input("Province of the company", value=c.province if c else "")
+        address = st.text_area("Address", value=c.address if c else "")
+        k1, k2, k3 = st.columns(3)
+        contact_name = k1.text_input("Contact name", value=c.contact_name if c else "")
+        contact_email = k2.text_input("Contact email", value=c.contact_email if c else "")
+        contact_phone = k3.text_input("Contact phone", value=c.contact_phone if c else "")
+        if st.form_submit_button("Save company"):
+            company_form = CompanyForm(
+                registration_no=registration_no, name_th=name_th, name_en=name_en, province=company_province,
+                address=address, contact_name=contact_name, contact_email=contact_email,
+                contact_phone=contact_phone,
+            )  # fmt: skip
+            if c:
+                row = run_action(
+                    lambda: companies.update_company(ctx, actor=actor, company_id=c.id, form=company_form)
+                )
+            else:
+                row = run_action(lambda: companies.create_company(ctx, actor=actor, form=company_form))
+            if row:
+                st.success(f"Saved {row.name_th} ({row.registration_no}).")
+    if c and st.button("Delete this company", type="secondary"):
+        run_action(
+            lambda: companies.delete_company(ctx, actor=actor, company_id=c.id),
+            success=f"Deleted {c.name_en} and its postings.",
+        )

@@ -1,0 +1,146 @@
+"""Progress: KPIs against last term, funnel, trends, breakdowns, bottlenecks; click a bar to drill down."""
+
+from typing import Any
+
+import streamlit as st
+
+from core import export, progress, progress_bottlenecks
+from core.access import Permission
+from core.progress import ProgressFilters
+from pages import _charts as charts
+from pages._ui import context, guard, run_action
+
+actor = guard(Permission.VIEW_PROGRESS)
+ctx = context()
+st.title("Progress")
+ALL = None
+
+
+def _pick(label: str, choices: list[Any], names: dict[Any, str] | None = None, index: int = 0) -> Any:
+    shown = names or {}
+    return st.selectbox(
+        label,
+        [ALL, *choices],
+        index=index,
+        format_func=lambda v: "All" if v is None else shown.get(v, str(v)),
+    )
+
+
+def _remember(key: str, dimension: str) -> None:
+    points = st.session_state[key]["selection"]["points"]
+    if points:
+        value = points[0].get("customdata")
+        value = value[0] if isinstance(value, list) else value
+        st.session_state["progress_drill"] = None if value == progress.OTHERS else (dimension, str(value))
+
+
+def _chart(fig: Any, key: str, dimension: str) -> None:
+    st.plotly_chart(fig, key=key, on_select=lambda: _remember(key, dimension), selection_mode="points")
+
+
+options = run_action(lambda: progress.filter_options(ctx, actor=actor))
+if options is None:
+    st.stop()
+cols = st.columns(6)
+with cols[0]:
+    year = _pick("Academic year", list(options.years), index=1 if options.years else 0)  # newest first
+with cols[1]:
+    semester = _pick("Semester", [1, 2, 3])
+with cols[2]:
+    faculty = _pick("Faculty", [i for i, _ in options.faculties], dict(options.faculties))
+with cols[3]:
+    program = _pick("Program", [i for i, _ in options.programs], dict(options.programs))
+with cols[4]:
+    course = _pick("Course", [i for i, _ in options.courses], dict(options.courses))
+with cols[5]:
+    target = st.number_input("Placement target (%)", min_value=0, max_value=100, value=80, step=5)
+filters = ProgressFilters(year, semester, faculty, program, course)
+
+result = run_action(lambda: progress.kpis(ctx, actor=actor, filters=filters, target=target / 100))
+if result is None:
+    st.stop()
+tiles = st.columns(len(result.kpis) + 1)
+for tile, kpi in zip(tiles, result.kpis, strict=False):
+    tile.metric(
+        kpi.label, f"{kpi.value:,}", delta=kpi.delta, delta_color="off" if kpi.key == "failed" else "normal"
+    )
+rate, prev = result.placement_rate, result.previous_rate
+rate_delta = None if rate is None or prev is None else f"{(rate - prev) * 100:+.1f} pp"
+tiles[-1].metric("Placement rate", "—" if rate is None else f"{rate:.0%}", delta=rate_delta)
+if rate is not None:
+    (st.success if result.meets_target else st.warning)(
+        f"Placement rate {rate:.0%} against a target of {result.target:.0%}."
+    )
+if result.previous_cutoff is not None:
+    st.caption(
+        f"Deltas compare with the previous year's same term as it stood on {result.previous_cutoff:%Y-%m-%d}."
+    )
+else:
+    st.caption("Choose an academic year to compare with the same point of the previous year.")
+
+funnel_tab, time_tab, breakdown_tab, bottleneck_tab, queue_tab = st.tabs(
+    ["Funnel", "Over time", "Breakdowns", "Bottlenecks", "Queue"]
+)
+with funnel_tab:
+    frame = run_action(lambda: progress.funnel(ctx, actor=actor, filters=filters))
+    if frame is not None:
+        _chart(charts.funnel(frame), "chart_funnel", "stage")
+with time_tab:
+    freq = st.radio("Per", ["W", "M"], format_func={"W": "week", "M": "month"}.get, horizontal=True)
+    frame = run_action(lambda: progress.timeline(ctx, actor=actor, filters=filters, freq=freq))
+    if frame is not None:
+        _chart(charts.timeline(frame, "week" if freq == "W" else "month"), "chart_timeline", "status")
+with breakdown_tab:
+    top = st.slider("Show the top", min_value=3, max_value=30, value=10)
+    for dimension in progress.DIMENSIONS:
+        frame = run_action(
+            lambda d=dimension: progress.breakdown(ctx, actor=actor, filters=filters, dimension=d, top=top)
+        )
+        if frame is not None:
+            fig = charts.breakdown(frame, f"Registrations by {dimension}", dimension.title())
+            _chart(fig, f"chart_{dimension}", dimension)
+with bottleneck_tab:
+    times = run_action(lambda: progress_bottlenecks.time_in_state(ctx, actor=actor, filters=filters))
+    if times is not None and not times.per_stage.empty:
+        st.plotly_chart(charts.stage_times(times.per_stage), key="chart_stage_times")
+        states = list(times.per_stage["state"])
+        state = st.selectbox(
+            "Approvers for state", states, format_func=lambda s: charts.STAGE_LABELS.get(s, s)
+        )
+        st.plotly_chart(charts.approver_times(times.per_approver, state), key="chart_approvers")
+    elif times is not None:
+        st.info("No finished steps yet for these filters.")
+with queue_tab:
+    ageing = run_action(lambda: progress_bottlenecks.queue_ageing(ctx, actor=actor, filters=filters))
+    if ageing is not None:
+        st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
+        if not ageing.overdue_by_approver.empty:
+            st.plotly_chart(
+                charts.overdue(ageing.overdue_by_approver, ageing.overdue_days), key="chart_overdue"
+            )
+        st.subheader("Oldest open registrations")
+        st.dataframe(ageing.oldest.round({"days_in_state": 1}), hide_index=True, width="stretch")
+
+drill = st.session_state.get("progress_drill")
+if drill:
+    dimension, value = drill
+    st.subheader(f"Registrations behind the selection ({dimension}: {value})")
+    rows = run_action(
+        lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
+    )
+    if rows is not None:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    if st.button("Clear selection"):
+        st.session_state.pop("progress_drill", None)
+        st.rerun()
+else:
+    st.caption("Click a bar or a funnel stage to list the registrations behind it.")
+
+data = run_action(lambda: progress.export_frame(ctx, actor=actor, filters=filters))
+if data is not None:
+    left, right = st.columns(2)
+    left.download_button("Export CSV", lambda: export.to_csv_bytes(data), "progress.csv", "text/csv")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    right.download_button(
+        "Export Excel", lambda: export.to_excel_bytes(data, sheet_name="progress"), "progress.xlsx", xlsx
+    )

@@ -1,0 +1,126 @@
+"""Review queue: filter, page, select, act in bulk, open one registration, export the view."""
+
+import streamlit as st
+
+from core import queue, workflow
+from core.access import Permission
+from core.queue import QueueFilters
+from pages import _registration_detail as detail
+from pages._ui import context, guard, run_action
+
+STATUSES = [
+    "submitted", "advisor_approved", "committee_approved", "needs_changes", "placed",
+    "in_progress", "completed", "failed", "rejected", "withdrawn",
+]  # fmt: skip
+SORTS = {
+    "Longest waiting first": ("status_changed_at", True),
+    "Newest in state first": ("status_changed_at", False),
+    "Submitted, oldest first": ("submitted_at", True),
+    "Submitted, newest first": ("submitted_at", False),
+    "Student code": ("student_code", True),
+    "Registration id": ("id", True),
+}
+BULK = {"Approve": "approve", "Reject": "reject", "Ask for changes": "needs_changes"}
+
+actor = guard(Permission.REVIEW_QUEUE)
+ctx = context()
+st.title("Review queue")
+if flash := st.session_state.pop(detail.FLASH, None):
+    st.success(flash)
+
+with st.sidebar.expander("Queue filters", expanded=True):
+    statuses = st.multiselect("Status", STATUSES, default=STATUSES[:3], key="rq_status")
+    text = st.text_input("Student code or name starts with", key="rq_text")
+    year = st.number_input("Academic year", min_value=2000, max_value=2700, value=None, step=1, key="rq_year")
+    semester = st.selectbox("Semester", [None, 1, 2, 3], key="rq_sem")
+    min_days = st.number_input("Waiting at least (days)", min_value=0, value=0, step=1, key="rq_days")
+    sort_label = st.selectbox("Sort", list(SORTS), key="rq_sort")
+filters = QueueFilters(
+    statuses=tuple(statuses),
+    text=text,
+    academic_year=int(year) if year else None,
+    semester=semester,
+    min_days_waiting=int(min_days) or None,
+)
+sort, ascending = SORTS[sort_label]
+
+# A stack of cursors: the last one starts the current page; a new filter or sort starts over.
+view_key = (filters, sort, ascending)
+if st.session_state.get("rq_view") != view_key:
+    st.session_state["rq_view"], st.session_state["rq_cursors"] = view_key, [None]
+cursors = st.session_state["rq_cursors"]
+
+page = run_action(
+    lambda: queue.list_queue(
+        ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, cursor=cursors[-1]
+    )
+)
+if page is None:
+    st.stop()
+total = run_action(lambda: queue.count_queue(ctx, actor=actor, filters=filters))
+st.caption(f"{total or 0:,} registrations match · page {len(cursors)}")
+
+table = page.rows.assign(flag=page.rows["overdue"].map({True: "⚠ overdue", False: ""}))
+COLUMNS = ["flag", "id", "student_code", "student", "course", "section", "term", "status", "days_in_state",
+           "advisor", "company"]  # fmt: skip
+shown = table[COLUMNS]
+event = st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="multi-row",
+    key="rq_table",
+    column_config={"flag": st.column_config.TextColumn(""), "days_in_state": "Days in state"},
+)
+selected = [int(shown.iloc[i]["id"]) for i in event.selection.rows]
+
+prev_col, next_col, _ = st.columns([1, 1, 6])
+if prev_col.button("Previous page", disabled=len(cursors) == 1, key="rq_prev"):
+    cursors.pop()
+    st.rerun()
+if next_col.button("Next page", disabled=page.next_cursor is None, key="rq_next"):
+    cursors.append(page.next_cursor)
+    st.rerun()
+
+with st.expander(f"Bulk action on {len(selected)} selected", expanded=bool(selected)):
+    reason = st.text_input("Reason (needed to reject or ask for changes)", key="rq_reason")
+    for col, (label, action) in zip(st.columns(len(BULK)), BULK.items(), strict=True):
+        if col.button(label, key=f"rq_bulk_{action}", disabled=not selected):
+            result = run_action(
+                lambda a=action: workflow.bulk_transition(
+                    ctx, actor=actor, ids=selected, action=a, reason=reason
+                )
+            )
+            if result:
+                st.success(f"{label}: {len(result.succeeded)} done.")
+                for reg_id, message in result.failed.items():
+                    st.warning(f"Registration {reg_id}: {message}")
+
+ids = [int(i) for i in page.rows["id"]]
+if ids:
+    st.divider()
+    default = ids.index(selected[0]) if len(selected) == 1 and selected[0] in ids else None
+    chosen = st.selectbox(
+        "Open registration", ids, index=default, placeholder="Select one row", key="rq_open"
+    )
+    if chosen is not None:
+        detail.show(ctx, actor, int(chosen))
+else:
+    st.info("No registrations match these filters.")
+
+csv_col, xlsx_col, _ = st.columns([1, 1, 4])
+csv_col.download_button(
+    "Download CSV",
+    lambda: queue.export_queue(ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="csv"),
+    file_name="review-queue.csv",
+    mime="text/csv",
+    key="rq_csv",
+)
+xlsx_col.download_button(
+    "Download Excel",
+    lambda: queue.export_queue(ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="xlsx"),
+    file_name="review-queue.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="rq_xlsx",
+)

@@ -1,0 +1,76 @@
+"""The progress page for the roles that watch progress, and the monitoring page for admins only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.access import ROLE_NAMES
+from tests.factories_progress import Builder, Step
+from tests.ui.apptest import offers, page_alone, signed_in, texts
+
+T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def _data(ctx, advisor_id: int) -> None:  # type: ignore[no-untyped-def]
+    with ctx.sessions.begin() as session:
+        b = Builder(session)
+        program = b.program(b.faculty("คณะวิศวกรรมศาสตร์"), "วิศวกรรมคอมพิวเตอร์")
+        section = b.section(b.course("CPE491", "ฝึกงาน"), 2568, 1, advisor_id, [advisor_id])
+        posting = b.posting("บริษัท ไทยซอฟต์ จำกัด", "เชียงใหม่")
+        paths = [
+            ["submitted"],
+            ["submitted", "advisor_approved"],
+            ["submitted", "advisor_approved", "committee_approved", "placed"],
+        ]
+        for i, path in enumerate(paths):
+            steps = [
+                Step(s, T + timedelta(days=i + d), advisor_id if d else None) for d, s in enumerate(path)
+            ]
+            b.registration(
+                program_id=program,
+                section_id=section,
+                steps=steps,
+                advisor_id=advisor_id,
+                internship_id=posting if i == 2 else None,
+            )
+
+
+@pytest.mark.parametrize("role", ["manager", "coordinator", "admin"])
+def test_progress_renders_with_charts(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    _data(ctx, actor.user_id)
+    assert offers(signed_in(actor), "pages/progress.py")
+    at = signed_in(actor, "pages/progress.py")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Progress" in shown and "Registered 3" in shown and "Placed 1" in shown
+    assert len(at.get("plotly_chart")) >= 8
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("role", ["staff", "advisor"])
+def test_progress_refused_for_other_roles(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    assert not offers(signed_in(actor), "pages/progress.py")
+    at = page_alone(actor, "pages/progress.py")
+    assert not at.exception, at.exception
+    assert "You do not have access to this page." in texts(at)
+    assert len(at.get("plotly_chart")) == 0 and len(at.metric) == 0
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_monitoring_only_for_admin(ctx, session_for, role: str) -> None:
+    actor = session_for(role)
+    offered = offers(signed_in(actor), "pages/monitoring.py")
+    at = page_alone(actor, "pages/monitoring.py")
+    assert not at.exception, at.exception
+    if role == "admin":
+        assert offered
+        assert "Database up" in texts(at) and "Active sessions 1" in texts(at)
+        assert len(at.get("plotly_chart")) >= 3
+    else:
+        assert not offered
+        assert "You do not have access to this page." in texts(at)
+        assert len(at.metric) == 0

@@ -1,0 +1,276 @@
+"""Progress aggregates against the truth counted in plain Python over a hand-built data set."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from core import clock, progress
+from core.errors import PermissionDenied
+from core.progress import ProgressFilters
+from core.progress_bottlenecks import queue_ageing, time_in_state
+from core.progress_data import STAGE_RANK, STAGES
+from db.models import Role
+from tests.factories_progress import Builder, Step
+
+T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)  # a Monday: the current term's first submission
+P = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)  # the previous term's first submission
+NOW = T + timedelta(days=20, hours=3)
+PLACED = {"placed", "in_progress", "completed"}
+
+# (name, program, section, company, advisor, [(status, day, actor)]) — days after the term's start.
+CURRENT = [
+    ("r1", "P1", "c1", "A", "adv1", [("submitted", 0, None), ("advisor_approved", 1, "adv1"), ("committee_approved", 3, "m1"), ("placed", 4, "coord"), ("in_progress", 6, "coord"), ("completed", 15, "coord")]),
+    ("r2", "P1", "c1", "B", "adv1", [("submitted", 0, None), ("advisor_approved", 2, "adv1"), ("committee_approved", 5, "m2"), ("placed", 7, "coord"), ("in_progress", 9, "coord")]),
+    ("r3", "P2", "c1", "A", "adv2", [("submitted", 1, None), ("advisor_approved", 4, "adv2"), ("committee_approved", 6, "m1"), ("placed", 8, "coord")]),
+    ("r4", "P2", "c2", "C", "adv2", [("submitted", 1, None), ("advisor_approved", 11, "adv2"), ("committee_approved", 12, "m3"), ("placed", 13, "coord"), ("in_progress", 14, "coord"), ("failed", 18, "coord")]),
+    ("r5", "P3", "c2", None, "adv1", [("submitted", 2, None), ("advisor_approved", 3, "adv1")]),
+    ("r6", "P3", "c1", None, "adv2", [("submitted", 2, None)]),
+    ("r7", "P1", "c2", None, "adv1", [("submitted", 3, None), ("needs_changes", 5, "adv1")]),
+    ("r8", "P1", "c1", None, "adv1", [("submitted", 4, None), ("advisor_approved", 5, "adv1"), ("committee_approved", 19, "m2")]),
+    ("r9", "P3", "c2", None, "adv1", [("submitted", 5, None), ("withdrawn", 6, "coord")]),
+    ("r10", "P2", "c1", None, "adv2", [("submitted", 15, None)]),
+    ("r11", "P1", "c1", None, "adv2", [("submitted", 0, None), ("advisor_approved", 1, "adv2"), ("rejected", 10, "m1")]),
+    ("r12", "P1", "c1s2", None, "adv1", [("submitted", 0, None)]),
+]  # fmt: skip
+PREVIOUS = [
+    ("q1", "P1", "prev", None, "adv1", [("submitted", 0, None), ("advisor_approved", 2, "adv1"), ("committee_approved", 4, "m1"), ("placed", 10, "coord"), ("in_progress", 19, "coord"), ("completed", 30, "coord")]),
+    ("q2", "P1", "prev", None, "adv1", [("submitted", 1, None), ("advisor_approved", 21, "adv1")]),
+    ("q3", "P2", "prev", None, "adv2", [("submitted", 25, None)]),
+    ("q4", "P3", "prev", None, "adv2", [("submitted", 0, None), ("withdrawn", 5, "coord")]),
+    ("q5", "P2", "prev", "A", "adv2", [("submitted", 3, None), ("advisor_approved", 5, "adv2"), ("committee_approved", 6, "m2"), ("placed", 20, "coord")]),
+]  # fmt: skip
+TERMS = {"c1": ("C1", 2568, 1), "c2": ("C2", 2568, 1), "c1s2": ("C1", 2568, 2), "prev": ("C1", 2567, 1)}
+
+
+@dataclass(frozen=True)
+class Reg:
+    """A registration as the test knows it."""
+
+    id: int
+    name: str
+    program: str
+    faculty: str
+    course: str
+    year: int
+    semester: int
+    company: str | None
+    steps: tuple[tuple[str, datetime, str | None], ...]
+
+    @property
+    def status(self) -> str:
+        return self.steps[-1][0]
+
+
+@pytest.fixture
+def world(ctx, make_actor, monkeypatch):  # type: ignore[no-untyped-def]
+    """Build the data set; returns (regs, users by name, actors)."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    users = {
+        n: make_actor(Role.ADVISOR, n, full_name=f"อาจารย์ {n}").user_id
+        for n in ("adv1", "adv2", "m1", "m2", "m3")
+    }
+    users["coord"] = make_actor(Role.COORDINATOR, "coord").user_id
+    regs: list[Reg] = []
+    with ctx.sessions.begin() as session:
+        b = Builder(session)
+        faculties = {"F1": b.faculty("คณะวิศวกรรมศาสตร์"), "F2": b.faculty("คณะวิทยาศาสตร์")}
+        faculty_of = {"P1": "F1", "P2": "F1", "P3": "F2"}
+        programs = {p: b.program(faculties[f], f"สาขา {p}") for p, f in faculty_of.items()}
+        courses = {c: b.course(c, f"ฝึกงาน {c}") for c in ("C1", "C2")}
+        committee = {"c1": ["m1", "m2"], "c2": ["m1", "m3"], "c1s2": [], "prev": ["m1", "m2"]}
+        sections = {
+            key: b.section(courses[c], y, s, users["coord"], [users[m] for m in committee[key]])
+            for key, (c, y, s) in TERMS.items()
+        }
+        postings = {
+            "A": b.posting("บริษัท ก", "กรุงเทพมหานคร"),
+            "B": b.posting("บริษัท ข", "เชียงใหม่"),
+            "C": b.posting("บริษัท ค", "กรุงเทพมหานคร"),
+        }
+        for start, specs in ((T, CURRENT), (P, PREVIOUS)):
+            for name, prog, sec, company, adv, raw in specs:
+                steps = tuple((s, start + timedelta(days=d), a) for s, d, a in raw)
+                rid = b.registration(
+                    program_id=programs[prog],
+                    section_id=sections[sec],
+                    advisor_id=users[adv],
+                    internship_id=postings[company] if company else None,
+                    steps=[Step(s, at, users[a] if a else None) for s, at, a in steps],
+                )
+                course, year, semester = TERMS[sec]
+                regs.append(Reg(rid, name, prog, faculty_of[prog], course, year, semester, company, steps))
+        r5 = next(r for r in regs if r.name == "r5")
+        b.vote(r5.id, users["m3"], T + timedelta(days=4))
+    ids = {"faculty": faculties, "program": programs, "course": courses}
+    return regs, users, ids
+
+
+def _current(regs: list[Reg]) -> list[Reg]:
+    return [r for r in regs if (r.year, r.semester) == (2568, 1)]
+
+
+def _rank(reg: Reg) -> int:
+    return max(STAGE_RANK.get(s, 0) for s, _, _ in reg.steps)
+
+
+def _p90(values: list[float]) -> float:
+    ordered, pos = sorted(values), 0.9 * (len(values) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+TERM = ProgressFilters(academic_year=2568, semester=1)
+
+
+def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, world) -> None:
+    regs, _, _ = world
+    manager = make_actor(Role.MANAGER)
+    result = progress.kpis(ctx, actor=manager, filters=TERM, target=0.5)
+    values = {k.key: k.value for k in result.kpis}
+    cur = _current(regs)
+    assert values["registered"] == len(cur) == 11
+    assert values["approved"] == sum(_rank(r) >= 1 for r in cur) == 7
+    for status in ("placed", "in_progress", "completed", "failed", "withdrawn"):
+        assert values[status] == sum(r.status == status for r in cur)
+    assert result.placement_rate == pytest.approx(sum(r.status in PLACED for r in cur) / len(cur))
+    assert result.meets_target is False  # 4/11
+    # Previous term as it stood 20 days after its own start (end of that day).
+    cutoff = datetime.combine(P.date() + timedelta(days=(NOW.date() - T.date()).days), time.max, UTC)
+    prev = [r for r in regs if r.year == 2567 and r.steps[0][1] <= cutoff]
+    asof = {r.name: [s for s, at, _ in r.steps if at <= cutoff][-1] for r in prev}
+    before = {k.key: k.previous for k in result.kpis}
+    assert before["registered"] == len(prev) == 4
+    assert (
+        before["approved"]
+        == sum(any(STAGE_RANK.get(s, 0) >= 1 and at <= cutoff for s, at, _ in r.steps) for r in prev)
+        == 2
+    )
+    assert (before["placed"], before["in_progress"], before["completed"], before["withdrawn"]) == (1, 1, 0, 1)
+    assert before["placed"] == sum(v == "placed" for v in asof.values())
+    assert {k.key: k.delta for k in result.kpis}["registered"] == 11 - 4
+    assert result.previous_rate == pytest.approx(2 / 4)
+
+
+@pytest.mark.parametrize(
+    ("field", "key", "pick"),
+    [("faculty_id", "F2", lambda r: r.faculty == "F2"), ("program_id", "P1", lambda r: r.program == "P1"), ("course_id", "C2", lambda r: r.course == "C2")],
+)  # fmt: skip
+def test_filters_and_funnel(ctx, make_actor, world, field, key, pick) -> None:
+    regs, _, ids = world
+    dim = field.removesuffix("_id")
+    filters = ProgressFilters(academic_year=2568, semester=1, **{field: ids[dim][key]})
+    frame = progress.funnel(ctx, actor=make_actor(Role.COORDINATOR), filters=filters)
+    chosen = [r for r in _current(regs) if pick(r)]
+    assert list(frame["stage"]) == list(STAGES)
+    assert list(frame["reached"]) == [sum(_rank(r) >= i for r in chosen) for i in range(len(STAGES))]
+
+
+def test_timeline_breakdowns_and_drilldown(ctx, make_actor, world) -> None:
+    regs, _, _ = world
+    admin = make_actor(Role.ADMIN)
+    cur = _current(regs)
+    weekly = progress.timeline(ctx, actor=admin, filters=TERM, freq="W")
+    truth: dict[tuple[object, str], int] = {}
+    for r in cur:
+        day = r.steps[0][1].date()
+        week = day - timedelta(days=day.weekday())
+        truth[(week, r.status)] = truth.get((week, r.status), 0) + 1
+    got = {(p.date(), s): n for p, s, n in weekly.itertuples(index=False)}
+    assert got == truth
+    companies = progress.breakdown(ctx, actor=admin, filters=TERM, dimension="company", top=2)
+    assert list(companies["label"]) == ["บริษัท ก", "บริษัท ข", "Others"]
+    assert list(companies["registrations"]) == [2, 1, 1]
+    assert list(companies["placed"]) == [2, 1, 0]
+    provinces = progress.breakdown(ctx, actor=admin, filters=TERM, dimension="province")
+    assert dict(zip(provinces["label"], provinces["registrations"], strict=True)) == {
+        "กรุงเทพมหานคร": 3,
+        "เชียงใหม่": 1,
+    }
+    stage = progress.drilldown(ctx, actor=admin, dimension="stage", value="placed", filters=TERM)
+    assert set(stage["id"]) == {r.id for r in cur if _rank(r) >= STAGES.index("placed")}
+    a_key = companies.loc[0, "key"]
+    company = progress.drilldown(ctx, actor=admin, dimension="company", value=a_key, filters=TERM)
+    assert set(company["id"]) == {r.id for r in cur if r.company == "A"}
+    r3 = next(r for r in cur if r.name == "r3")
+    assert company.set_index("id").loc[r3.id, "days_in_state"] == pytest.approx(12.1, abs=0.05)
+
+
+def test_time_in_state_matches_hand_computed_medians(ctx, make_actor, world) -> None:
+    regs, users, _ = world
+    result = time_in_state(ctx, actor=make_actor(Role.MANAGER), filters=TERM)
+    stage = result.per_stage.set_index("state")
+    # Submitted lasted 1,2,3,10,1,2,1,1,1 days: median 1, p90 at 7.2 of 8 -> 3 + 0.2 * 7 = 4.4.
+    assert stage.loc["submitted", "median_days"] == pytest.approx(1.0)
+    assert stage.loc["submitted", "p90_days"] == pytest.approx(4.4)
+    # Advisor-approved lasted 2,3,2,1,14,9 days: median 2.5, p90 at 4.5 of 5 -> 9 + 0.5 * 5 = 11.5.
+    assert stage.loc["advisor_approved", "median_days"] == pytest.approx(2.5)
+    assert stage.loc["advisor_approved", "p90_days"] == pytest.approx(11.5)
+    pairs: dict[tuple[str, str | None], list[float]] = {}
+    for r in _current(regs):
+        for (state, at, _), (_, nxt, who) in zip(r.steps, r.steps[1:], strict=False):
+            pairs.setdefault((state, who), []).append((nxt - at).total_seconds() / 86400)
+    by = {
+        (s, n): (m, p)
+        for s, n, m, p in result.per_approver[["state", "approver", "median_days", "p90_days"]].itertuples(
+            index=False
+        )
+    }
+    for (state, who), values in pairs.items():
+        median, p90 = by[(state, f"อาจารย์ {who}" if who != "coord" else "Test Coordinator")]
+        assert median == pytest.approx(statistics.median(values)) and p90 == pytest.approx(_p90(values))
+    slow = result.per_approver[result.per_approver["stands_out"]]
+    assert ("submitted", "อาจารย์ adv2") in set(zip(slow["state"], slow["approver"], strict=True))
+
+
+def test_queue_ageing_names_the_oldest_and_who_holds_overdue_items(ctx, make_actor, world) -> None:
+    regs, users, _ = world
+    result = queue_ageing(ctx, actor=make_actor(Role.MANAGER), filters=TERM, oldest=3)
+    names = {r.id: r.name for r in regs}
+    assert [names[i] for i in result.oldest["id"]] == ["r6", "r5", "r7"]
+    assert list(result.oldest["days_in_state"]) == pytest.approx([18.125, 17.125, 15.125])
+    by_state = result.by_state.set_index("state")
+    assert by_state.loc["submitted", "open"] == 2 and by_state.loc["submitted", "overdue"] == 1
+    overdue = {
+        (a, s): n
+        for a, s, n in result.overdue_by_approver[["approver_id", "state", "overdue"]].itertuples(index=False)
+    }
+    # r6 waits on its advisor; r5 on the one committee member (m1) who has not voted yet.
+    assert overdue == {(users["adv2"], "submitted"): 1, (users["m1"], "advisor_approved"): 1}
+
+
+def test_a_write_and_bump_is_visible_on_next_load(ctx, make_actor, world) -> None:
+    manager = make_actor(Role.MANAGER)
+    before = {k.key: k.value for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
+    regs, users, ids = world
+    with ctx.sessions.begin() as session:
+        b = Builder(session)
+        from sqlalchemy import select
+
+        from db.models import CourseSection
+
+        section = session.scalar(
+            select(CourseSection.id).where(CourseSection.academic_year == 2568, CourseSection.semester == 1)
+        )
+        b.registration(
+            program_id=ids["program"]["P1"],
+            section_id=section,
+            steps=[Step("submitted", T + timedelta(days=19))],
+        )
+    stale = {k.key: k.value for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
+    assert stale["registered"] == before["registered"]  # cached until the writer bumps
+    ctx.cache.bump("registrations")
+    fresh = {k.key: k.value for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
+    assert fresh["registered"] == before["registered"] + 1
+
+
+def test_only_progress_roles_may_look(ctx, make_actor) -> None:
+    for role in (Role.STAFF, Role.ADVISOR):
+        with pytest.raises(PermissionDenied):
+            progress.kpis(ctx, actor=make_actor(role), filters=TERM)
+        with pytest.raises(PermissionDenied):
+            queue_ageing(ctx, actor=make_actor(role), filters=TERM)

@@ -1,0 +1,192 @@
+"""core.search on both back ends: Thai/English matching, filters, facets, sorting, paging, hostile input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from core import search
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from db.models import RegistrationStatus
+from tests.factories_postings import make_company, make_posting, make_program, place_student
+from tests.search_relevance import measure_recall
+
+THAI_LONG = (
+    "บริษัทของเรากำลังมองหานักศึกษาฝึกงานตำแหน่งวิศวกรซอฟต์แวร์ที่มีความสนใจด้านการพัฒนาระบบ "
+    "ผู้สมัครจะได้เรียนรู้การทำงานจริงร่วมกับทีมที่มีประสบการณ์"
+)
+
+
+@pytest.fixture
+def world(ctx):
+    """Six postings over three companies, two provinces, three work modes."""
+    thai = make_company(ctx, "บริษัท ไทยซอฟต์ จำกัด", "Thai Soft", "กรุงเทพมหานคร")
+    resort = make_company(ctx, "อันดามัน รีสอร์ท", "Andaman Resort", "ภูเก็ต")
+    lab = make_company(ctx, "สยามแล็บ", "Siam Lab", "เชียงใหม่")
+    june = (date(2026, 6, 1), date(2026, 8, 31))
+    return {
+        "swe": make_posting(ctx, thai, "ฝึกงานพัฒนาระบบ", description=THAI_LONG, skills="Python, Go",
+                            province="Bangkok", work_mode="hybrid", stipend=9000, period=june),
+        "front": make_posting(ctx, resort, "พนักงานต้อนรับส่วนหน้า", description="ต้อนรับแขกของโรงแรม",
+                              province="Phuket", work_mode="onsite", stipend=6000,
+                              period=(date(2026, 10, 1), date(2026, 12, 31))),
+        "ml": make_posting(ctx, lab, "Machine Learning Intern", description="Train models with PyTorch",
+                           province="Bangkok", work_mode="remote", stipend=12000, slots=2),
+        "ux": make_posting(ctx, lab, "UX Designer Intern", description="Design flows in Figma",
+                           province="Bangkok", work_mode="remote"),
+        "quote": make_posting(ctx, thai, 'Data "Quality" Intern',
+                              description="Check '; DROP TABLE internships; -- and OR NEAR (a*) ~b @c <d>",
+                              province="Phuket", work_mode="onsite", stipend=7000),
+        "closed": make_posting(ctx, thai, "Closed Software Intern", province="Bangkok", status="closed"),
+        "companies": {"thai": thai, "resort": resort, "lab": lab},
+    }  # fmt: skip
+
+
+def run(ctx, actor, **kw) -> search.SearchResult:
+    return search.search_postings(ctx, actor=actor, page_size=200, **kw)
+
+
+def found(ctx, actor, query="", **kw) -> set[int]:
+    return set(run(ctx, actor, query=query, **kw).rows["id"])
+
+
+def test_thai_word_inside_long_text_and_alone(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    assert found(ctx, staff, "วิศวกรซอฟต์แวร์") == {world["swe"]}
+    assert found(ctx, staff, "ซอฟต์แวร์") == {world["swe"]}
+    assert found(ctx, staff, "ต้อนรับ") == {world["front"]}
+    assert found(ctx, staff, "ฝึกงาน วิศว") == {world["swe"]}  # the last word is a prefix
+    assert found(ctx, staff, "ไทยซอฟต์") == {world["swe"], world["quote"]}  # company name
+
+
+def test_english_matching(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    assert found(ctx, staff, "machine learning") == {world["ml"]}
+    assert found(ctx, staff, "LEARNING machine") == {world["ml"]}
+    assert found(ctx, staff, "intern") == {world["ml"], world["ux"], world["quote"]}
+    assert found(ctx, staff, "ux") == {world["ux"]}  # a short token survives InnoDB's minimum
+    assert found(ctx, staff, "go") == {world["swe"]}
+    assert found(ctx, staff, "softwa", open_only=False) == {world["closed"]}
+
+
+HOSTILE = [
+    '"', "'", '"Quality"', "+", "-", "*", "(", ")", "~", "@", "<>", "+-*()~@<>\"'", "a*)(", "@distance 3",
+    "'; DROP TABLE internships; --", "1 OR 1=1", "x' UNION SELECT password_hash FROM users --", "NEAR(a b)",
+    "title:foo", "\\", "%", "_", "\x00", "ฝึก'\"งาน", "AND OR NOT", "a" * 2000,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_data(ctx, make_actor, world, query) -> None:
+    staff = make_actor("staff")
+    result = run(ctx, staff, query=query, sort="relevance")
+    assert result.total == len(result.rows) <= 6
+    assert found(ctx, staff, "") == {world[k] for k in ("swe", "front", "ml", "ux", "quote")}
+
+
+def test_syntax_characters_find_the_text_around_them(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    assert found(ctx, staff, '"Quality"') == {world["quote"]}
+    assert found(ctx, staff, "'; DROP TABLE internships; --") == {world["quote"]}
+    assert found(ctx, staff, "OR NEAR") == {world["quote"]}
+    assert found(ctx, staff, "quality*)(") == {world["quote"]}
+
+
+def test_filters(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    c = world["companies"]
+    assert found(ctx, staff, province="Phuket") == {world["front"], world["quote"]}
+    assert found(ctx, staff, work_mode="remote") == {world["ml"], world["ux"]}
+    assert found(ctx, staff, company_id=c["lab"]) == {world["ml"], world["ux"]}
+    assert found(ctx, staff, "intern", province="Bangkok") == {world["ml"], world["ux"]}
+    assert found(ctx, staff, stipend_min=8000) == {world["swe"], world["ml"]}
+    assert found(ctx, staff, stipend_max=0) == {world["ux"]}  # unpaid counts as 0
+    assert found(ctx, staff, stipend_min=6000, stipend_max=7000) == {world["front"], world["quote"]}
+    # Overlap: June–August and the undated postings; October's posting does not overlap July.
+    july = found(ctx, staff, period_from=date(2026, 7, 1), period_to=date(2026, 7, 31))
+    assert july == {world["swe"], world["ml"], world["ux"], world["quote"]}
+    assert world["front"] in found(ctx, staff, period_from=date(2026, 12, 31))
+    assert world["front"] not in found(ctx, staff, period_to=date(2026, 9, 30))
+    assert world["closed"] in found(ctx, staff, open_only=False)
+
+
+def test_program_filter_keeps_postings_open_to_everyone(ctx, make_actor) -> None:
+    staff = make_actor("staff")
+    cs, ee = make_program(ctx), make_program(ctx)
+    company = make_company(ctx)
+    only_cs = make_posting(ctx, company, "CS only", programs=(cs,))
+    everyone = make_posting(ctx, company, "Everyone")
+    make_posting(ctx, company, "EE only", programs=(ee,))
+    assert found(ctx, staff, program_id=cs) == {only_cs, everyone}
+
+
+@pytest.mark.parametrize("query", ["", "intern", "ฝึกงาน"])
+def test_facet_counts_equal_direct_counts(ctx, make_actor, world, query) -> None:
+    staff = make_actor("staff")
+    base = {"query": query, "province": "Bangkok", "work_mode": "remote"}
+    facets = run(ctx, staff, **base).facets
+    for facet, arg in (("province", "province"), ("work_mode", "work_mode"), ("company", "company_id")):
+        others = {k: v for k, v in base.items() if k != arg}
+        assert sum(f.count for f in facets[facet]) == run(ctx, staff, **others).total
+        for f in facets[facet]:
+            value = int(f.value) if arg == "company_id" else f.value
+            assert f.count == run(ctx, staff, **(others | {arg: value})).total, (facet, f)
+
+
+def test_facet_labels_and_ordering(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    facets = run(ctx, staff).facets
+    assert [(f.value, f.count) for f in facets["province"]] == [("Bangkok", 3), ("Phuket", 2)]
+    assert {f.label for f in facets["company"]} == {"บริษัท ไทยซอฟต์ จำกัด", "อันดามัน รีสอร์ท", "สยามแล็บ"}
+    assert run(ctx, staff).facets == run(ctx, staff).facets  # the second comes from the cache
+
+
+def test_sort_orders_and_paging(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    newest = list(run(ctx, staff, sort="newest").rows["id"])
+    assert newest == [world[k] for k in ("quote", "ux", "ml", "front", "swe")]
+    assert list(run(ctx, staff, sort="relevance").rows["id"]) == newest  # empty query -> newest
+    stipends = list(run(ctx, staff, sort="stipend").rows["stipend"])
+    assert stipends[:4] == [12000, 9000, 7000, 6000] and pd.isna(stipends[4])
+    relevant = run(ctx, staff, query="intern", sort="relevance")
+    assert set(relevant.rows["id"]) == {world["ml"], world["ux"], world["quote"]}
+    page2 = search.search_postings(ctx, actor=staff, sort="newest", page=2, page_size=2)
+    assert page2.total == 5 and page2.pages == 3 and list(page2.rows["id"]) == newest[2:4]
+
+
+def test_slots_left_and_detail(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    place_student(ctx, world["ml"], RegistrationStatus.PLACED)
+    place_student(ctx, world["ml"], RegistrationStatus.SUBMITTED)  # not placed: takes no slot
+    row = run(ctx, staff, query="machine").rows.iloc[0]
+    assert (row["slots"], row["slots_left"], row["company"]) == (2, 1, "สยามแล็บ")
+    assert list(run(ctx, staff).rows.columns) == search.COLUMNS
+    detail = search.posting_detail(ctx, actor=staff, posting_id=world["ml"])
+    assert (detail.placed, detail.company_name_en, detail.work_mode) == (1, "Siam Lab", "remote")
+    with pytest.raises(NotFound):
+        search.posting_detail(ctx, actor=staff, posting_id=999_999)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"sort": "price"}, {"work_mode": "moon"}, {"page": 0}, {"page_size": 1000}, {"stipend_min": -1},
+     {"stipend_min": 5, "stipend_max": 1}, {"period_from": date(2026, 2, 1), "period_to": date(2026, 1, 1)}],
+)  # fmt: skip
+def test_bad_arguments(ctx, make_actor, bad) -> None:
+    with pytest.raises(InvalidInput):
+        search.search_postings(ctx, actor=make_actor("staff"), **bad)
+
+
+def test_advisor_cannot_search(ctx, make_actor) -> None:
+    with pytest.raises(PermissionDenied):
+        search.search_postings(ctx, actor=make_actor("advisor"))
+    with pytest.raises(PermissionDenied):
+        search.posting_detail(ctx, actor=make_actor("advisor"), posting_id=1)
+
+
+def test_relevance_recall_at_10(ctx, make_actor) -> None:
+    recall, misses = measure_recall(ctx, make_actor("staff"))
+    print(f"\nrecall@10 on {ctx.db.dialect}: {recall:.3f}; misses: {misses}")
+    assert recall >= 0.9, misses
