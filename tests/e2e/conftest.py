@@ -68,27 +68,47 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("streamlit did not come up in 60 s")
 
 
-def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Migrate a fresh SQLite database, create an admin, and serve the app on a free port."""
+def start_server(
+    tmp: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    create_admin: bool = True,
+) -> Server:
+    """Serve the app on a free port (SQLite under `tmp` unless a database URL is given)."""
     port = _free_port()
-    database_url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+    database_url = database_url or f"sqlite:///{tmp / 'e2e.sqlite3'}"
     env = {
         **os.environ,
         "DATA_DIR": str(tmp),
         "DATABASE_URL": database_url,
         "BCRYPT_ROUNDS": "4",
         "APP_ENV": "development",
+        "SECRET_KEY": "e2e-" + "k" * 40,
         **(extra_env or {}),
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "create-user", "boss", "--role", "admin", "--full-name", "สมชาย ผู้ดูแล"],
-        input=f"{ADMIN_PASSWORD}\n".encode(),
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    if create_admin:
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "create-user",
+                "boss",
+                "--role",
+                "admin",
+                "--full-name",
+                "สมชาย ผู้ดูแล",
+            ],
+            input=f"{ADMIN_PASSWORD}\n".encode(),
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -111,14 +131,23 @@ def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> Server:
     return Server(url=url, database_url=database_url, env=env, process=process)
 
 
+def stop_server(server: Server) -> None:
+    """Stop exactly the process we started."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One app process per test module; stopped by PID afterwards."""
     _require_browser()
     srv = start_server(tmp_path_factory.mktemp("e2e"))
     yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    stop_server(srv)
 
 
 @pytest.fixture(scope="module")
