@@ -23,7 +23,7 @@ from core import monitoring, sessions
 from core.access import Actor, Permission
 from core.context import get_context
 from core.metrics import REGISTRY
-from pages._ui import client_ip, timed_page
+from pages._ui import client_ip, plain, timed_page
 
 COOKIE = "ims_session"
 
@@ -46,6 +46,8 @@ PAGES = [
     PageSpec("pages/search.py", "Search postings", ":material/search:", Permission.SEARCH_POSTINGS),
     PageSpec("pages/postings.py", "Postings & companies", ":material/business:", Permission.MANAGE_POSTINGS),
     PageSpec("pages/review_queue.py", "Review queue", ":material/fact_check:", Permission.REVIEW_QUEUE),
+    PageSpec("pages/courses.py", "Courses", ":material/menu_book:", Permission.VIEW_COURSES),
+    PageSpec("pages/import_data.py", "Import", ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec("pages/admin_users.py", "Users", ":material/group:", Permission.MANAGE_USERS, "Admin"),
     PageSpec("pages/monitoring.py", "Monitoring", ":material/speed:", Permission.VIEW_MONITORING, "Admin"),
 ]
@@ -125,8 +127,8 @@ def _logout(actor: Actor) -> None:
 
 def _sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.write(f"**{actor.full_name}**")
-        st.caption(f"{actor.username} · {actor.role.value}")
+        st.markdown(f"**{plain(actor.full_name)}**")
+        st.caption(plain(f"{actor.username} · {actor.role.value}"))
         if st.button("Log out", key="logout"):
             _logout(actor)
             st.rerun()

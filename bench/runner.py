@@ -33,14 +33,19 @@ def runs_for(seconds_once: float, plan: Plan) -> int:
 
 
 def paired(
-    ctx: AppContext, call: Callable[[], object], runs: int, before: Callable[[], object] | None
+    ctx: AppContext, call: Callable[[], object], runs: int | Plan, before: Callable[[], object] | None
 ) -> Paired:
-    """Capture `call`'s statements once (after `before`), then time core and raw replay interleaved."""
+    """Capture `call`'s statements once (after `before`), then time core and raw replay interleaved.
+
+    Given a Plan instead of a run count, the capture run's time decides the count (see runs_for).
+    """
     if before is not None:
         before()
+    started = time.perf_counter()
     statements = capture(ctx.db.engine, call)
+    count = runs_for(time.perf_counter() - started, runs) if isinstance(runs, Plan) else runs
     with closing(ctx.db.engine.raw_connection()) as raw:
-        result = measure(call, partial(replay, raw, statements), runs, before)
+        result = measure(call, partial(replay, raw, statements) if statements else None, count, before)
     return Paired(result.core, result.raw, len(statements))
 
 
@@ -50,19 +55,19 @@ def _row(plan: Plan, name: str, kind: str, p: Paired, note: str) -> Row:
 
 
 def read_rows(ctx: AppContext, case: Case, plan: Plan) -> list[Row]:
-    """Core vs raw (cold when cached) and, for cached calls, cache hit vs cold."""
-    bump = partial(ctx.cache.bump, *NAMESPACES) if case.cached else None
-    started = time.perf_counter()
-    if bump:
-        bump()
-    case.call()
-    runs = runs_for(time.perf_counter() - started, plan)
-    cold = paired(ctx, case.call, runs, bump)
-    note = f"{cold.statements} stmts" + (", cold cache" if case.cached else "")
+    """Core vs raw (a cache miss when cached) and, for cached calls, cache hit vs miss."""
+    bump = partial(ctx.cache.bump, *NAMESPACES) if case.cached and case.cold_call is None else None
+    if case.cold_call is not None:
+        case.call()  # fill the shared data the miss is measured on
+    cold = paired(ctx, case.cold_call or case.call, plan, bump)
+    note = f"{cold.statements} stmts"
+    if case.cached:
+        note += ", cache miss" + (" (data frames cached)" if case.cold_call else "")
     rows = [_row(plan, case.name, "core", cold, note)]
     if case.cached:
+        started = time.perf_counter()
         case.call()
-        hit = time_runs(case.call, plan.runs)
+        hit = time_runs(case.call, runs_for(time.perf_counter() - started, plan))
         rows.append(cache_row(plan, case.name, hit, cold.core))
     return rows
 
@@ -91,8 +96,8 @@ def deep_queue_rows(ctx: AppContext, admin: Actor, plan: Plan, page: int = 1000)
         return [
             Row(plan.backend, f"queue.page{page}", "core", 0, None, note="queue has fewer pages; skipped")
         ]
-    first = paired(ctx, partial(queue.list_queue, ctx, actor=admin), plan.runs, None)
-    deep = paired(ctx, partial(queue.list_queue, ctx, actor=admin, cursor=cursor), plan.runs, None)
+    first = paired(ctx, partial(queue.list_queue, ctx, actor=admin), plan, None)
+    deep = paired(ctx, partial(queue.list_queue, ctx, actor=admin, cursor=cursor), plan, None)
     first_ms = first.core.median_ms
     within = ratio(deep.core.median_ms, first_ms)
     note = f"{deep.statements} stmts; {within:.2f}x page 1 ({first_ms:.1f} ms); walk {walk_s:.1f} s"

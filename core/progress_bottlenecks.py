@@ -68,7 +68,7 @@ def _per_approver(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     stage_median = durations.groupby("state")["days"].median()
     names = data.user_names(ctx)
     out["approver"] = [names.get(int(i), UNKNOWN) if pd.notna(i) else UNKNOWN for i in out["approver_id"]]
-    out["stands_out"] = out["median_days"] > out["state"].map(stage_median) * STANDS_OUT_FACTOR
+    out["stands_out"] = out["median_days"] > out["state"].map(stage_median).astype(float) * STANDS_OUT_FACTOR
     return out.sort_values(["state", "median_days"], ascending=[True, False], ignore_index=True)
 
 

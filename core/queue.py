@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,8 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 MAX_PAGE = 500
 MAX_EXPORT = 50_000
+
+MAX_TEXT = 200  # SQLite refuses LIKE patterns over 50,000 bytes
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,11 @@ def _where(stmt: Query, f: QueueFilters) -> Query:
             stmt = stmt.where(column == value)
     if f.min_days_waiting:
         stmt = stmt.where(Registration.status_changed_at <= clock.now() - timedelta(days=f.min_days_waiting))
-    if f.text.strip():
-        stmt = stmt.where(_text(f.text.strip()))
+    text = unicodedata.normalize("NFC", f.text).strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"Search the queue with at most {MAX_TEXT} characters.")
+    if text:
+        stmt = stmt.where(_text(text))
     return stmt
 
 

@@ -85,9 +85,12 @@ def list_users(ctx: AppContext, *, actor: Actor, text: str = "", role: str | Non
     """Users filtered by a name/username fragment and role, sorted by username."""
     require(actor, Permission.MANAGE_USERS)
     stmt = select(User).order_by(User.username)
-    if text.strip():
-        like = f"%{text.strip()}%"
-        stmt = stmt.where(or_(User.username.like(like), User.full_name.like(like), User.email.like(like)))
+    text = unicodedata.normalize("NFC", text).strip()
+    if len(text) > 200:
+        raise InvalidInput("Filter with at most 200 characters.")
+    if text:
+        columns = (User.username, User.full_name, User.email)
+        stmt = stmt.where(or_(*(c.contains(text, autoescape=True) for c in columns)))
     if role:
         stmt = stmt.where(User.role == Role(role))
     with ctx.sessions.begin() as session:

@@ -5,6 +5,7 @@ Callers own the transaction; nothing here commits.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ class StaleVersion(Exception):
 
 def clean_reason(reason: str | None, *, required: bool, label: str) -> str | None:
     """The reason stripped; InvalidInput when required and blank, or too long."""
-    text = (reason or "").strip()
+    text = unicodedata.normalize("NFC", reason or "").strip()
     if required and not text:
         raise InvalidInput(f"A reason is required to {label.lower()}.")
     if len(text) > MAX_REASON:

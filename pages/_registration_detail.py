@@ -9,7 +9,7 @@ from core import workflow
 from core.access import Actor
 from core.context import AppContext
 from core.registration_view import RegistrationDetail
-from pages._ui import run_action
+from pages._ui import plain, run_action
 
 FLASH = "review_flash"
 
@@ -20,7 +20,7 @@ def _done(message: str) -> None:
 
 
 def _facts(d: RegistrationDetail) -> None:
-    st.subheader(f"{d.student_code} {d.student_name_th}")
+    st.subheader(plain(f"{d.student_code} {d.student_name_th}"))
     left, right = st.columns(2)
     left.text(f"{d.student_name_en}\n{d.program}\n{d.student_email or '—'}\nAdvisor: {d.advisor or '—'}")
     posting = f"{d.posting} — {d.company}" if d.posting else "No posting chosen yet"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import string
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +19,14 @@ from core.errors import DomainError
 
 T = TypeVar("T")
 logger = logging.getLogger("ims.ui")
+# Backslash before every ASCII punctuation mark: CommonMark then shows it literally, so user text in
+# st.markdown/caption/success/error can neither format, link, nor start a Streamlit directive.
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
+
+
+def plain(text: object) -> str:
+    """`text` escaped so that Streamlit's markdown elements show it exactly as typed."""
+    return str(text).translate(_MARKDOWN_ESCAPES)
 
 
 def context() -> AppContext:
@@ -46,7 +55,7 @@ def run_action(action: Callable[[], T], *, success: str | None = None) -> T | No
     try:
         result = action()
     except DomainError as exc:
-        st.error(exc.message)
+        st.error(plain(exc.message))
         return None
     except Exception as exc:
         incident = uuid.uuid4().hex[:12]
@@ -55,7 +64,7 @@ def run_action(action: Callable[[], T], *, success: str | None = None) -> T | No
         st.error(f"Something went wrong. Incident id: {incident}. The office's admin can look it up.")
         return None
     if success:
-        st.success(success)
+        st.success(plain(success))
     return result
 
 

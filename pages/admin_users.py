@@ -6,7 +6,7 @@ import streamlit as st
 from core import users
 from core.access import ROLE_NAMES as ROLES
 from core.access import Permission
-from pages._ui import context, guard, run_action
+from pages._ui import context, guard, plain, run_action
 
 actor = guard(Permission.MANAGE_USERS)
 ctx = context()
@@ -38,7 +38,7 @@ with st.expander("Create a user"), st.form("create_user", clear_on_submit=True):
             )
         )
         if created:
-            st.success(f"Created {created[0].username}. Temporary password (shown once): {created[1]}")
+            st.success(plain(f"Created {created[0].username}. Temporary password (shown once): {created[1]}"))
 
 st.subheader("Manage a user")
 by_name = {f"{r.username} — {r.full_name}": r for r in rows}
@@ -60,7 +60,7 @@ if chosen:
     if c3.button("Reset password"):
         secret = run_action(lambda: users.reset_password(ctx, actor=actor, user_id=target.id))
         if secret:
-            st.success(f"Temporary password (shown once): {secret}")
+            st.success(plain(f"Temporary password (shown once): {secret}"))
     if c4.button("Unlock", disabled=not target.locked):
         run_action(lambda: users.unlock(ctx, actor=actor, user_id=target.id), success="Unlocked.")
     live = run_action(lambda: users.sessions_of(ctx, actor=actor, user_id=target.id)) or []

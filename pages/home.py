@@ -5,12 +5,12 @@ import streamlit as st
 
 from core import home
 from core.access import Permission
-from pages._ui import context, guard, run_action
+from pages._ui import context, guard, plain, run_action
 
 actor = guard(Permission.VIEW_HOME)
 ctx = context()
 st.title("Internship Management System")
-st.caption(f"Signed in as {actor.full_name} ({actor.role.value})")
+st.caption(plain(f"Signed in as {actor.full_name} ({actor.role.value})"))
 
 counts = run_action(lambda: home.counts(ctx, actor=actor))
 if counts:

@@ -6,7 +6,7 @@ from core import companies, postings, search
 from core.access import Permission
 from core.companies import CompanyForm
 from core.postings import STATUSES, WORK_MODES, PostingForm
-from pages._ui import context, guard, run_action
+from pages._ui import context, guard, plain, run_action
 
 actor = guard(Permission.MANAGE_POSTINGS)
 ctx = context()
@@ -76,7 +76,7 @@ with posting_tab:
                 else:
                     saved = run_action(lambda: postings.create_posting(ctx, actor=actor, form=form))
                 if saved:
-                    st.success(f"Saved posting #{saved.id}: {saved.title}")
+                    st.success(plain(f"Saved posting #{saved.id}: {saved.title}"))
 
 with company_tab:
     names = {NEW: "New company"} | {c.id: f"{c.name_th} ({c.name_en})" for c in all_companies}
@@ -108,7 +108,7 @@ with company_tab:
             else:
                 row = run_action(lambda: companies.create_company(ctx, actor=actor, form=company_form))
             if row:
-                st.success(f"Saved {row.name_th} ({row.registration_no}).")
+                st.success(plain(f"Saved {row.name_th} ({row.registration_no})."))
     if c and st.button("Delete this company", type="secondary"):
         run_action(
             lambda: companies.delete_company(ctx, actor=actor, company_id=c.id),

@@ -8,7 +8,7 @@ from core import export, progress, progress_bottlenecks
 from core.access import Permission
 from core.progress import ProgressFilters
 from pages import _charts as charts
-from pages._ui import context, guard, run_action
+from pages._ui import context, guard, plain, run_action
 
 actor = guard(Permission.VIEW_PROGRESS)
 ctx = context()
@@ -124,7 +124,7 @@ with queue_tab:
 drill = st.session_state.get("progress_drill")
 if drill:
     dimension, value = drill
-    st.subheader(f"Registrations behind the selection ({dimension}: {value})")
+    st.subheader(plain(f"Registrations behind the selection ({dimension}: {value})"))
     rows = run_action(
         lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
     )

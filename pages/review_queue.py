@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from core import queue, workflow
+from core import lookups, queue, workflow
 from core.access import Permission
 from core.queue import QueueFilters
 from pages import _registration_detail as detail
-from pages._ui import context, guard, run_action
+from pages._queue_filters import reference_filters
+from pages._ui import context, guard, plain, run_action
 
 STATUSES = [
     "submitted", "advisor_approved", "committee_approved", "needs_changes", "placed",
@@ -35,12 +36,15 @@ with st.sidebar.expander("Queue filters", expanded=True):
     semester = st.selectbox("Semester", [None, 1, 2, 3], key="rq_sem")
     min_days = st.number_input("Waiting at least (days)", min_value=0, value=0, step=1, key="rq_days")
     sort_label = st.selectbox("Sort", list(SORTS), key="rq_sort")
+    choices = run_action(lambda: lookups.lookups(ctx, actor=actor))
+    references = reference_filters(choices, advisor_scoped=actor.role.value == "advisor")
 filters = QueueFilters(
     statuses=tuple(statuses),
     text=text,
     academic_year=int(year) if year else None,
     semester=semester,
     min_days_waiting=int(min_days) or None,
+    **references,
 )
 sort, ascending = SORTS[sort_label]
 
@@ -95,7 +99,7 @@ with st.expander(f"Bulk action on {len(selected)} selected", expanded=bool(selec
             if result:
                 st.success(f"{label}: {len(result.succeeded)} done.")
                 for reg_id, message in result.failed.items():
-                    st.warning(f"Registration {reg_id}: {message}")
+                    st.warning(f"Registration {reg_id}: {plain(message)}")
 
 ids = [int(i) for i in page.rows["id"]]
 if ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -9,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from core.access import Actor
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# Pages escape user text for markdown (pages._ui.plain); a reader sees it without the backslashes.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def signed_in(actor: Actor | None, page: str | None = None, timeout: float = 30) -> AppTest:
@@ -38,7 +41,7 @@ def texts(at: AppTest) -> str:
         "info",
         "text",
     ):
-        parts.extend(str(getattr(el, "value", "")) for el in getattr(at, kind))
+        parts.extend(_ESCAPED.sub(r"\1", str(getattr(el, "value", ""))) for el in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")
     return "\n".join(parts)

@@ -1,0 +1,104 @@
+"""Turning an uploaded CSV or Excel file into header + numbered rows, refusing files that are too big."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from core.errors import InvalidInput
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+ENCODINGS = ("utf-8-sig", "cp874")  # UTF-8 with or without BOM, else Thai Windows (TIS-620 superset)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """The header and each data row with the file line (CSV) or sheet row (Excel) it starts on."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    encoding: str
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text and the encoding that decoded it: utf-8-sig first, else cp874."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(
+        "The file is neither UTF-8 nor Thai Windows (TIS-620/cp874) text. Save it as CSV UTF-8."
+    )
+
+
+def _csv_rows(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    start = 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append((start, tuple(record)))
+            start = reader.line_num + 1
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise InvalidInput(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from None
+    return rows
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, tuple[str, ...]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise InvalidInput("The Excel file cannot be read; save it again as .xlsx.") from None
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            cells = tuple(_cell(v) for v in values)
+            if any(c.strip() for c in cells):
+                rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 1:
+                break
+    finally:
+        book.close()
+    return rows
+
+
+def parse_file(data: bytes, filename: str) -> ParsedFile:
+    """Header and rows of a .csv or .xlsx upload; InvalidInput when empty, too big or unreadable."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files."
+        )
+    if not data.strip():
+        raise InvalidInput("The file is empty.")
+    if filename.lower().endswith(".xlsx"):
+        rows, encoding = _xlsx_rows(data), "xlsx"
+    elif filename.lower().endswith(".csv"):
+        text, encoding = decode_text(data)
+        rows = _csv_rows(text)
+    else:
+        raise InvalidInput("Upload a .csv or .xlsx file.")
+    if not rows:
+        raise InvalidInput("The file is empty.")
+    if len(rows) == 1:
+        raise InvalidInput("The file has a header but no data rows.")
+    if len(rows) - 1 > MAX_ROWS:
+        raise InvalidInput(f"The file has more than {MAX_ROWS:,} data rows; split it into smaller files.")
+    header = tuple(c.strip().lstrip("\ufeff").lower() for c in rows[0][1])
+    return ParsedFile(header, tuple(rows[1:]), encoding)

@@ -1,0 +1,148 @@
+"""The main journeys in a real browser: a coordinator's approval, a staff member's Thai search,
+a manager's charts with a filter change. Each keeps a screenshot of its last screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from core import clock, users
+from core.cache import make_cache
+from core.config import Settings
+from core.context import AppContext
+from db.engine import make_database
+from db.models import RegistrationStatus
+from tests import factories
+from tests.e2e.conftest import Server, screenshot, sign_in, start_server, stop_server
+from tests.factories_postings import make_company, make_posting
+
+WAIT = 30_000
+PASSWORD = "journeys passphrase 2026"
+
+
+def _seed(server: Server) -> dict[str, object]:
+    database = make_database(server.database_url)
+    ctx = AppContext(
+        settings=Settings(database_url=server.database_url, secret_key="x" * 40, bcrypt_rounds=4),
+        db=database,
+        cache=make_cache(None),
+    )
+    for name, role in (("coord", "coordinator"), ("staffer", "staff"), ("boss2", "manager")):
+        users.create_user(
+            ctx, actor=None, username=name, full_name=f"คุณ {name}", role=role, password=PASSWORD
+        )
+    thai = make_company(
+        ctx, name_th="บริษัท ซอฟต์แวร์ล้านนา จำกัด", name_en="Lanna Software", province="Chiang Mai"
+    )
+    other = make_company(ctx, name_th="บริษัท กรุงเทพ ดิจิทัล จำกัด", name_en="Bangkok Digital")
+    wanted = make_posting(
+        ctx,
+        thai,
+        "วิศวกรซอฟต์แวร์ฝึกงาน",
+        description="รับสมัครนักศึกษาฝึกงานตำแหน่งวิศวกรซอฟต์แวร์ประจำเชียงใหม่",
+        province="Chiang Mai",
+        stipend=9000,
+    )
+    make_posting(ctx, other, "วิศวกรซอฟต์แวร์ (กรุงเทพ)", description="งานพัฒนาระบบ", province="Bangkok")
+    make_posting(ctx, other, "Marketing intern", description="social media", province="Bangkok")
+    now = clock.now()
+    with database.sessions.begin() as s:
+        section = factories.section(s, academic_year=2026, semester=1, capacity=5)
+        last_year = factories.section(s, academic_year=2025, semester=1, capacity=5)
+        student = factories.student(s, student_code="6612345678", first_name_th="ปิยะ", last_name_th="ศรีสุข")
+        reg = factories.registration(
+            s,
+            student_id=student,
+            section_id=section,
+            internship_id=wanted,
+            status=RegistrationStatus.COMMITTEE_APPROVED,
+            at=now - timedelta(days=3),
+        )
+        for i in range(3):
+            factories.registration(
+                s, section_id=last_year, status=RegistrationStatus.COMPLETED, at=now - timedelta(days=300 + i)
+            )
+    database.engine.dispose()
+    return {"registration": reg, "posting": wanted}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[tuple[Server, dict[str, object]]]:
+    """One app with a little realistic data."""
+    server = start_server(tmp_path_factory.mktemp("journeys"))
+    seeded = _seed(server)
+    yield server, seeded
+    stop_server(server)
+
+
+def test_coordinator_filters_the_queue_approves_and_sees_the_timeline(office, browser) -> None:
+    server, seeded = office
+    page = browser.new_page()
+    sign_in(page, server.url, "coord", PASSWORD)
+    page.get_by_role("link", name="Review queue").click()
+    page.get_by_label("Student code or name starts with").fill("66123")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 registrations match").wait_for(timeout=WAIT)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # let the rerun settle before using the select box
+    page.get_by_label("Open registration").click()
+    page.get_by_role("option", name=str(seeded["registration"])).click()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_text("committee_approved → placed").wait_for(timeout=WAIT)
+    # Placed registrations leave the default (waiting) view: add them to the status filter.
+    page.get_by_role("combobox", name="Status").click()
+    page.keyboard.type("placed")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_text("1 registrations match").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1500)
+    page.get_by_label("Open registration").click()
+    page.get_by_role("option", name=str(seeded["registration"])).click()
+    page.get_by_text("Timeline").wait_for(timeout=WAIT)
+    page.get_by_text("placed", exact=True).first.wait_for(state="attached", timeout=WAIT)
+    screenshot(page, "coordinator_approval")
+    page.close()
+
+
+def test_staff_searches_in_thai_narrows_by_province_and_opens_a_posting(office, browser) -> None:
+    server, _ = office
+    page = browser.new_page()
+    sign_in(page, server.url, "staffer", PASSWORD)
+    page.get_by_role("link", name="Search postings").click()
+    box = page.get_by_label("Search (Thai or English)")
+    box.fill("วิศวกรซอฟต์แวร์")
+    box.press("Enter")
+    page.get_by_text("2 posting(s)").first.wait_for(timeout=WAIT)
+    page.get_by_label("Province").click()
+    page.get_by_role("option", name="Chiang Mai (1)").click()
+    page.get_by_text("1 posting(s)").first.wait_for(timeout=WAIT)
+    assert "q=" in page.url  # the search can be shared as a link
+    grid = page.get_by_test_id("stDataFrame").first
+    box_ = grid.bounding_box()
+    assert box_ is not None
+    page.mouse.click(box_["x"] + 18, box_["y"] + 52)  # the first row's selection cell
+    page.get_by_text("Posting detail").wait_for(timeout=WAIT)
+    page.get_by_text("วิศวกรซอฟต์แวร์ฝึกงาน — บริษัท ซอฟต์แวร์ล้านนา จำกัด (Lanna Software)").wait_for(timeout=WAIT)
+    screenshot(page, "staff_thai_search")
+    page.close()
+
+
+def test_manager_changes_a_filter_and_the_charts_redraw(office, browser) -> None:
+    server, _ = office
+    page = browser.new_page()
+    sign_in(page, server.url, "boss2", PASSWORD)
+    page.get_by_role("link", name="Progress").click()
+    charts = page.locator(".js-plotly-plot")
+    charts.first.wait_for(timeout=WAIT)
+    before = charts.count()
+    page.get_by_label("Academic year").click()
+    page.get_by_role("option", name="2025").click()
+    page.wait_for_timeout(1500)
+    charts.first.wait_for(timeout=WAIT)
+    assert charts.count() >= 1
+    assert before >= 1
+    page.get_by_text("Completed").first.wait_for(timeout=WAIT)
+    screenshot(page, "manager_progress")
+    page.close()

@@ -1,0 +1,65 @@
+"""Courses and Import pages: who sees them, creating a course, uploading a small CSV (AppTest file_uploader)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from core.context import AppContext
+from db.models import Course, Student
+from tests import factories as f
+from tests.ui.apptest import offers, page_alone, signed_in, texts
+
+PAGES = ["pages/courses.py", "pages/import_data.py"]
+HEAD = (
+    "student_code,first_name_th,last_name_th,first_name_en,last_name_en,email,phone,faculty,program,year,gpax"
+)
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_office_sees_both_pages(ctx: AppContext, session_for, role: str) -> None:
+    actor = session_for(role)
+    for page in PAGES:
+        assert offers(signed_in(actor), page)
+        at = signed_in(actor, page)
+        assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("role", ["staff", "advisor", "manager"])
+def test_others_get_the_access_error(ctx: AppContext, session_for, role: str) -> None:
+    actor = session_for(role)
+    for page in PAGES:
+        assert not offers(signed_in(actor), page)
+        at = page_alone(actor, page)
+        assert "You do not have access to this page." in texts(at)
+
+
+def test_create_a_course_through_the_page(ctx: AppContext, session_for) -> None:
+    at = signed_in(session_for("coordinator"), PAGES[0])
+    at.text_input(key="co_code").input("it-499")
+    at.text_input(key="co_name_th").input("สหกิจศึกษา")
+    at.text_input(key="co_name_en").input("Co-operative Education")
+    at.selectbox(key="co_kind").select("coop")
+    next(b for b in at.button if b.label == "Create course").click().run()
+    assert not at.exception, at.exception
+    assert "Course IT-499 created." in texts(at)
+    with ctx.sessions.begin() as s:
+        assert s.scalar(select(Course.code)) == "IT-499"
+
+
+def test_upload_preview_and_commit(ctx: AppContext, session_for) -> None:
+    with ctx.sessions.begin() as s:
+        f.program(s, faculty_id=f.faculty(s, code="ENG"), code="CPE")
+    at = signed_in(session_for("coordinator"), PAGES[1])
+    bad = (HEAD + "\n6500000001,ก,ข,A,B,nope,,ENG,CPE,9,\n").encode()
+    at.file_uploader(key="im_file").set_value(("s.csv", bad, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "2 problems found" in texts(at)
+    assert not [b for b in at.button if b.key == "im_commit"]
+    good = (HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n").encode()
+    at.file_uploader(key="im_file").set_value(("s.csv", good, "text/csv")).run()
+    at.button(key="im_commit").click().run()
+    assert not at.exception, at.exception
+    assert "Imported: 1 new" in texts(at)
+    with ctx.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(Student)) == 1

@@ -1,0 +1,129 @@
+"""The bench harness on a tiny SQLite database: capture, replay, stats, table, CSV (no timing asserts)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from bench.harness import COLUMNS, Row, capture, measure, replay, summarise, table, time_runs
+from bench.pages import page_paths
+from bench.report import targets, write_csv
+from bench.runner import Plan, runs_for
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    """A file SQLite database with one small table."""
+    eng = create_engine(f"sqlite:///{tmp_path / 'tiny.sqlite3'}")
+    with eng.begin() as conn:
+        conn.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"))
+        conn.execute(text("INSERT INTO item (name) VALUES (:n)"), [{"n": f"item {i}"} for i in range(20)])
+    return eng
+
+
+def _read(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(text("SELECT name FROM item WHERE id > :low ORDER BY id"), {"low": 15}))
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(text("SELECT count(*) FROM item")) or 0)
+
+
+def test_capture_records_each_statement_with_its_parameters(engine: Engine) -> None:
+    statements = capture(engine, lambda: _read(engine))
+    assert len(statements) == 1
+    assert "FROM item" in statements[0].sql
+    assert tuple(statements[0].params) == (15,)
+    assert not statements[0].many
+
+
+def test_capture_stops_listening_after_the_call(engine: Engine) -> None:
+    capture(engine, lambda: _read(engine))
+    assert capture(engine, lambda: None) == []
+
+
+def test_replay_fetches_the_same_rows_on_the_raw_connection(engine: Engine) -> None:
+    statements = capture(engine, lambda: _read(engine))
+    raw = engine.raw_connection()
+    try:
+        assert replay(raw, statements) == len(_read(engine)) == 5
+    finally:
+        raw.close()
+
+
+def test_replayed_writes_are_rolled_back(engine: Engine) -> None:
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE item SET name = :n WHERE id = :i"), {"n": "changed", "i": 1})
+            conn.execute(text("INSERT INTO item (name) VALUES (:n)"), [{"n": "a"}, {"n": "b"}])
+
+    statements = capture(engine, write)
+    assert [s.many for s in statements] == [False, True]
+    before = _count(engine)
+    raw = engine.raw_connection()
+    try:
+        replay(raw, statements)
+    finally:
+        raw.close()
+    assert _count(engine) == before == 22
+
+
+def test_measure_interleaves_core_and_raw_and_runs_before_each_time(engine: Engine) -> None:
+    calls: list[str] = []
+    paired = measure(
+        lambda: calls.append("core"), lambda: calls.append("raw"), 4, lambda: calls.append("before")
+    )
+    assert calls[:6] == ["before", "core", "raw", "before", "raw", "core"]
+    assert paired.core.runs == paired.raw.runs == 4 if paired.raw else False
+    assert paired.ratio is not None and paired.ratio > 0
+    assert time_runs(lambda: _read(engine), 3).runs == 3
+
+
+def test_summarise_gives_median_and_nearest_rank_p95() -> None:
+    stats = summarise([n / 1000 for n in range(1, 101)])  # 1..100 ms
+    assert stats.runs == 100
+    assert stats.median_ms == pytest.approx(50.5)
+    assert stats.p95_ms == pytest.approx(95)
+    assert summarise([0.002]).p95_ms == pytest.approx(2)
+    with pytest.raises(ValueError, match="no timings"):
+        summarise([])
+
+
+def test_slow_calls_get_fewer_runs() -> None:
+    plan = Plan("sqlite", 30)
+    assert runs_for(0.0001, plan) == 30
+    assert runs_for(10.0, plan) == 3
+
+
+def test_table_csv_and_targets(tmp_path: Path) -> None:
+    rows = [
+        Row("sqlite", "home.counts", "core", 30, 2.0, 3.0, 1.5, 2.0 / 1.5, "4 stmts"),
+        Row("sqlite", "home.counts", "cache", 30, 0.01, 0.02, 2.0, 0.005, "hit"),
+        Row("sqlite", "queue.page1", "core", 30, 4.0, 5.0, 3.0, 1.33),
+        Row("sqlite", "queue.page1000", "core", 30, 12.0, 14.0, 6.0, 2.0),
+        Row("sqlite", "page home warm", "page", 5, 200.0, 250.0),
+        Row("sqlite", "100 users", "concurrency", 900, 50.0, 120.0, note="0 errors"),
+    ]
+    printed = table(rows)
+    assert printed.splitlines()[0].split() == list(COLUMNS)
+    assert "home.counts" in printed
+    report = targets(rows)
+    assert "MET     core <= 2x raw" in report
+    assert "NOT MET warm page <= 150 ms [sqlite]: 0/1; missed: page home warm" in report
+    assert "MET     100 users" in report
+    assert "NOT MET queue page 1000 within 2x of page 1 [sqlite]: 3.00x" in report
+    with write_csv(rows, tmp_path).open(encoding="utf-8") as handle:
+        written = list(csv.reader(handle))
+    assert written[0] == list(COLUMNS)
+    assert len(written) == len(rows) + 1
+
+
+def test_page_paths_are_read_from_app_py() -> None:
+    pages = page_paths()
+    assert "pages/home.py" in pages
+    assert all(p.startswith("pages/") and p.endswith(".py") for p in pages)

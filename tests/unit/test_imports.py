@@ -1,0 +1,188 @@
+"""Import: a corpus of bad files saves nothing; good files commit once and re-upload changes nothing."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from core import imports
+from core.context import AppContext
+from core.errors import InvalidInput
+from core.import_parse import MAX_BYTES, MAX_ROWS
+from db.models import AuditEntry, Registration, RegistrationEvent, Student
+from tests import factories as f
+
+S_HEAD = (
+    "student_code,first_name_th,last_name_th,first_name_en,last_name_en,email,phone,faculty,program,year,gpax"
+)
+R_HEAD = "student_code,course_code,section,semester,academic_year,advisor_username,company_registration_no"
+
+
+def _setup(ctx: AppContext, advisor: str) -> None:
+    with ctx.sessions.begin() as s:
+        fac = f.faculty(s, code="ENG", name_th="คณะวิศวกรรมศาสตร์", name_en="Engineering")
+        f.program(s, faculty_id=fac, code="CPE", name_th="วิศวกรรมคอมพิวเตอร์", name_en="Computer Engineering")
+        f.section(s, f.course(s, code="CPE-401"), section="1", semester=1, academic_year=2026, capacity=10000)
+        f.company(s, registration_no="0105555000001")
+
+
+def _students_csv(n: int = 2, *, gpax: str = "3.25") -> str:
+    rows = [f"65{i:08d},สมชาย,ใจดี,Somchai,Jaidee,s{i}@example.ac.th,0812345678,ENG,วิศวกรรมคอมพิวเตอร์,4,{gpax}"
+            for i in range(n)]  # fmt: skip
+    return "\n".join([S_HEAD, *rows]) + "\n"
+
+
+def _regs_csv(n: int = 2, advisor: str = "adv1") -> str:
+    rows = [f"65{i:08d},cpe-401,1,1,2026,{advisor},{'0105555000001' if i % 2 else ''}" for i in range(n)]
+    return "\n".join([R_HEAD, *rows]) + "\n"
+
+
+def _counts(ctx: AppContext) -> tuple[int, ...]:
+    with ctx.sessions.begin() as s:
+        return tuple(
+            int(s.scalar(select(func.count()).select_from(m)) or 0)
+            for m in (Student, Registration, RegistrationEvent, AuditEntry)
+        )
+
+
+@pytest.fixture
+def office(ctx: AppContext, make_actor):  # type: ignore[no-untyped-def]
+    make_actor("advisor", "adv1")
+    _setup(ctx, "adv1")
+    return make_actor("coordinator")
+
+
+def _commit(ctx, actor, kind, text, name="f.csv", encoding="utf-8"):  # type: ignore[no-untyped-def]
+    return imports.commit_import(ctx, actor=actor, kind=kind, data=text.encode(encoding), filename=name)
+
+
+def test_students_then_registrations_commit_once_and_reupload_changes_nothing(
+    ctx: AppContext, office
+) -> None:
+    before = _counts(ctx)
+    assert _commit(ctx, office, "students", _students_csv()).created == 2
+    seen: list[float] = []
+    result = imports.commit_import(ctx, actor=office, kind="registrations", data=_regs_csv().encode(),
+                                   filename="r.csv", progress=seen.append)  # fmt: skip
+    assert result.created == 2 and seen[-1] == 1.0 and seen == sorted(seen)
+    after = _counts(ctx)
+    assert after == (before[0] + 2, 2, 2, before[3] + 4)
+    again = _commit(ctx, office, "students", _students_csv())
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert _commit(ctx, office, "registrations", _regs_csv()).unchanged == 2
+    assert _counts(ctx) == after
+    changed = _commit(ctx, office, "students", _students_csv(gpax="3.50"))
+    assert (changed.updated, changed.unchanged) == (2, 0)
+    with ctx.sessions.begin() as s:
+        assert {str(g) for g in s.scalars(select(Student.gpax))} == {"3.50"}
+        assert set(s.scalars(select(Registration.status))) == {"submitted"}
+
+
+BAD_STUDENTS = {
+    "missing column": S_HEAD.replace(",gpax", "") + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4\n",
+    "extra column": S_HEAD + ",note\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00,hi\n",
+    "wrong year": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,9,3.00\n",
+    "wrong gpax": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,4.10\n",
+    "bad email": S_HEAD + "\n6500000001,ก,ข,A,B,not-an-email,,ENG,CPE,4,3.00\n",
+    "unknown faculty": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ART,CPE,4,3.00\n",
+    "duplicate rows": S_HEAD
+    + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STUDENTS))
+def test_bad_student_files_show_issues_and_save_nothing(ctx: AppContext, office, case: str) -> None:
+    before = _counts(ctx)
+    good_row = "\n6500000099,ก,ข,A,B,b@x.th,,ENG,CPE,4,3.00\n"
+    data = (BAD_STUDENTS[case].rstrip("\n") + good_row).encode()
+    preview = imports.preview_import(ctx, actor=office, kind="students", data=data, filename="s.csv")
+    assert preview.errors and all(e.line >= 1 and e.column and e.message for e in preview.errors)
+    with pytest.raises(InvalidInput, match="nothing was saved"):
+        imports.commit_import(ctx, actor=office, kind="students", data=data, filename="s.csv")
+    assert _counts(ctx) == before
+
+
+def test_unknown_course_advisor_company_and_student_are_errors(ctx: AppContext, office) -> None:
+    _commit(ctx, office, "students", _students_csv(1))
+    before = _counts(ctx)
+    text = (
+        R_HEAD
+        + "\n6500000000,NOPE-1,1,1,2026,adv1,\n6500000000,CPE-401,1,1,2026,ghost,999\n9999,CPE-401,1,1,2026,adv1,\n"
+    )
+    preview = imports.preview_import(
+        ctx, actor=office, kind="registrations", data=text.encode(), filename="r.csv"
+    )
+    assert {(e.line, e.column) for e in preview.errors} == {
+        (2, "course_code"), (3, "advisor_username"), (3, "company_registration_no"), (4, "student_code"),
+    }  # fmt: skip
+    with pytest.raises(InvalidInput):
+        _commit(ctx, office, "registrations", text)
+    assert _counts(ctx) == before
+
+
+@pytest.mark.parametrize("encoding", ["cp874", "utf-8-sig", "utf-8"])
+def test_thai_encodings_and_crlf(ctx: AppContext, office, encoding: str) -> None:
+    text = S_HEAD + '\r\n6500000001,"สมชาย",ใจดี,A,B,a@x.th,,คณะวิศวกรรมศาสตร์,"Computer Engineering",4,\r\n'
+    preview = imports.preview_import(
+        ctx, actor=office, kind="students", data=text.encode(encoding), filename="s.csv"
+    )
+    assert preview.errors == () and preview.created == 1
+    _commit(ctx, office, "students", text, encoding=encoding)
+    with ctx.sessions.begin() as s:
+        assert s.scalar(select(Student.first_name_th).where(Student.student_code == "6500000001")) == "สมชาย"
+
+
+def test_quoted_newline_keeps_line_numbers(ctx: AppContext, office) -> None:
+    text = (
+        S_HEAD
+        + '\r\n6500000001,"สม\r\nชาย",ใจดี,A,B,a@x.th,,ENG,CPE,4,\r\n6500000002,ก,ข,A,B,bad,,ENG,CPE,4,\r\n'
+    )
+    preview = imports.preview_import(ctx, actor=office, kind="students", data=text.encode(), filename="s.csv")
+    assert [(e.line, e.column) for e in preview.errors] == [(2, "first_name_th"), (4, "email")]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (S_HEAD.encode() + b"\r\n", "header but no data rows"),
+        (
+            (S_HEAD + "\n" + "1,a,b,c,d,,,ENG,CPE,4,\n" * (MAX_ROWS + 1)).encode(),
+            "more than 20,000 data rows",
+        ),
+        (b"x" * (MAX_BYTES + 1), "larger than 10 MB"),
+    ],
+    ids=["empty", "header-only", "too-many-rows", "too-big"],
+)
+def test_refused_files(ctx: AppContext, office, data: bytes, message: str) -> None:
+    before = _counts(ctx)
+    with pytest.raises(InvalidInput, match=message):
+        imports.preview_import(ctx, actor=office, kind="students", data=data, filename="s.csv")
+    assert _counts(ctx) == before
+
+
+def test_excel_round_trip(ctx: AppContext, office) -> None:
+    frame = pd.read_csv(io.StringIO(_students_csv(3)), dtype=str, keep_default_na=False)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    data = buffer.getvalue()
+    assert (
+        imports.commit_import(ctx, actor=office, kind="students", data=data, filename="s.xlsx").created == 3
+    )
+    again = imports.preview_import(ctx, actor=office, kind="students", data=data, filename="s.xlsx")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_ten_thousand_registrations(ctx: AppContext, office, capsys) -> None:  # type: ignore[no-untyped-def]
+    n = 10_000
+    _commit(ctx, office, "students", _students_csv(n))
+    started = time.perf_counter()
+    result = _commit(ctx, office, "registrations", _regs_csv(n))
+    elapsed = time.perf_counter() - started
+    assert result.created == n and _counts(ctx)[1:3] == (n, n)
+    with capsys.disabled():
+        print(f"\n[{ctx.db.engine.dialect.name}] import of {n} registrations: {elapsed:.2f} s")
