@@ -27,7 +27,7 @@ run: $(REQ_STAMP)
 
 ## test: set up and run the whole suite (lint, types, tests with coverage)
 test: $(DEV_STAMP) e2e-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov-fail-under=90
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
