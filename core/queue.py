@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import Select, and_, func, or_, select
@@ -41,6 +41,8 @@ MAX_PAGE = 500
 MAX_EXPORT = 50_000
 
 MAX_TEXT = 200  # SQLite refuses LIKE patterns over 50,000 bytes
+
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,18 @@ class QueuePage:
     next_cursor: QueueCursor | None
 
 
+def with_placement_and_advisor(stmt: SelectT, advisor: Any) -> SelectT:
+    """Outer-join a registration query to its posting, the posting's company and the advisor."""
+    return (
+        stmt.outerjoin(Internship, Internship.id == Registration.internship_id)
+        .outerjoin(Company, Company.id == Internship.company_id)
+        .outerjoin(advisor, advisor.id == Registration.advisor_id)
+    )
+
+
 def _base() -> Query:
     advisor = aliased(User)
-    return (
+    stmt = (
         select(
             Registration.id,
             Student.student_code,
@@ -103,13 +114,10 @@ def _base() -> Query:
         .join(Program, Program.id == Student.program_id)
         .join(CourseSection, CourseSection.id == Registration.section_id)
         .join(Course, Course.id == CourseSection.course_id)
-        .outerjoin(Internship, Internship.id == Registration.internship_id)
-        .outerjoin(Company, Company.id == Internship.company_id)
-        .outerjoin(advisor, advisor.id == Registration.advisor_id)
-        # MariaDB otherwise starts from a small joined table and sorts everything; this keeps the
-        # queue index (status, status_changed_at, id) driving the plan.
-        .prefix_with("STRAIGHT_JOIN", dialect="mysql")
     )
+    # MariaDB otherwise starts from a small joined table and sorts everything; this keeps the
+    # queue index (status, status_changed_at, id) driving the plan.
+    return with_placement_and_advisor(stmt, advisor).prefix_with("STRAIGHT_JOIN", dialect="mysql")
 
 
 def _starts(column: Any, prefix: str) -> Any:

@@ -13,6 +13,7 @@ from core.access import Actor, Permission, require
 from core.committee import CommitteeStatus, may_view, status_in
 from core.context import AppContext
 from core.errors import NotFound
+from core.queue import with_placement_and_advisor
 from core.workflow_store import committee_members, get_registration
 from db.models import (
     Company,
@@ -93,11 +94,9 @@ def _facts(session: Session, registration_id: int) -> dict[str, object]:
         .join(Program, Program.id == Student.program_id)
         .join(CourseSection, CourseSection.id == Registration.section_id)
         .join(Course, Course.id == CourseSection.course_id)
-        .outerjoin(Internship, Internship.id == Registration.internship_id)
-        .outerjoin(Company, Company.id == Internship.company_id)
-        .outerjoin(advisor, advisor.id == Registration.advisor_id)
         .where(Registration.id == registration_id)
     )
+    stmt = with_placement_and_advisor(stmt, advisor)
     student, program, course, section, title, company, advisor_name = session.execute(stmt).one()
     return {  # keyword arguments of RegistrationDetail
         "student_code": student.student_code,
