@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from core.access import Actor, Permission
 from core.context import get_context
 from core.metrics import REGISTRY
 from pages._ui import client_ip, plain, timed_page
+from web_security import SecurityHeadersMiddleware
 
 COOKIE = "ims_session"
 
@@ -182,6 +184,7 @@ if get_script_run_ctx() is None:
             Route("/auth/logout", clear_session_cookie, methods=["POST"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
+        middleware=[Middleware(SecurityHeadersMiddleware)],
     )
 else:
     main()

@@ -59,9 +59,23 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+MAX_UNPACKED = 200 * 1024 * 1024  # an .xlsx is a zip: refuse bombs before openpyxl unpacks them
+MAX_MEMBERS = 1_000
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        raise InvalidInput("The Excel file cannot be read; save it again as .xlsx.") from None
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise InvalidInput("The Excel file unpacks to too much data; save the sheet as CSV instead.")
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, tuple[str, ...]]]:
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):

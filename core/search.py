@@ -8,7 +8,7 @@ Postings with no period set count as overlapping any period filter.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput, NotFound
+from core.export import to_csv_bytes, to_excel_bytes
 from core.postings import PLACED_STATUSES, WORK_MODES
 from core.search_text import fts5_match, mysql_against
 from db.models import Company, Internship, PostingStatus, Program, Registration, internship_programs
@@ -27,6 +28,7 @@ from db.models import Company, Internship, PostingStatus, Program, Registration,
 SORTS = ("relevance", "newest", "stipend")
 FACET_LIMIT = 20
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+MAX_EXPORT = 10_000
 COLUMNS = ["id", "title", "company", "province", "work_mode", "stipend", "slots", "slots_left", "status"]
 
 
@@ -236,6 +238,38 @@ def search_postings(
     with ctx.sessions.begin() as session:
         frame, total = _page(session, ctx.db.dialect, args)
     return SearchResult(frame, total, args.page, args.page_size, _facets(ctx, args))
+
+
+def export_postings(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    query: str = "",
+    province: str | None = None,
+    work_mode: str | None = None,
+    company_id: int | None = None,
+    program_id: int | None = None,
+    stipend_min: int | None = None,
+    stipend_max: int | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    open_only: bool = True,
+    sort: str = "relevance",
+    fmt: str = "csv",
+) -> bytes:
+    """Every posting the search matches (up to MAX_EXPORT rows) as formula-safe CSV or Excel bytes."""
+    require(actor, Permission.SEARCH_POSTINGS)
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput("Export as csv or xlsx.")
+    args = SearchArgs(
+        (query or "")[:500], province or None, work_mode or None, company_id, program_id, stipend_min,
+        stipend_max, period_from, period_to, bool(open_only), sort, 1, 1,
+    )  # fmt: skip
+    _validate(args)
+    with ctx.sessions.begin() as session:
+        frame, _ = _page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT))
+    frame = frame.rename(columns={"stipend": "stipend_thb_month"})
+    return to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name="Postings")
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,8 @@ def _get(session: Session, user_id: int) -> User:
 
 
 def temporary_password() -> str:
-    """A random 16-character password that passes the policy."""
-    return secrets.token_urlsafe(12)
+    """A random 22-character (128-bit) password that passes the policy."""
+    return secrets.token_urlsafe(16)
 
 
 def list_users(ctx: AppContext, *, actor: Actor, text: str = "", role: str | None = None) -> list[UserRow]:

@@ -5,12 +5,14 @@ import streamlit as st
 
 from core import courses, lookups
 from core.access import Permission
+from pages import _course_forms as forms
 from pages._ui import context, guard, run_action
 
 actor = guard(Permission.VIEW_COURSES)
 ctx = context()
 can_edit = actor.can(Permission.MANAGE_COURSES)
 st.title("Courses")
+forms.show_flash()
 show_archived = st.toggle("Show archived", key="co_archived")
 
 rows = run_action(lambda: courses.list_courses(ctx, actor=actor, include_archived=show_archived)) or []
@@ -30,7 +32,7 @@ if can_edit:
                 st.success(f"Course {created.code} created.")
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox(
-        "Course to archive or unarchive",
+        "Course to edit, archive or unarchive",
         list(by_id),
         format_func=lambda i: by_id[i].code,
         index=None,
@@ -44,6 +46,8 @@ if can_edit:
             lambda: courses.set_course_archived(ctx, actor=actor, course_id=chosen, archived=flag),
             success="Saved.",
         )
+    if chosen is not None:
+        forms.edit_course(ctx, actor, by_id[chosen])
 
 st.subheader("Sections")
 sections = run_action(lambda: courses.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
@@ -96,3 +100,5 @@ if can_edit and rows:
         run_action(
             lambda: courses.delete_section(ctx, actor=actor, section_id=pick), success="Section deleted."
         )
+    if pick is not None:
+        forms.edit_section(ctx, actor, next(s for s in sections if s.id == pick), choices)

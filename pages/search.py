@@ -1,36 +1,18 @@
-"""Search postings: one box, facet filters, sort, paging, detail and export; the state lives in the URL."""
+"""Search postings: one box, filters, sort, paging, detail and export; the state lives in the URL."""
 
 import pandas as pd
 import streamlit as st
 
-from core import export, search
+from core import postings, search
 from core.access import Permission
+from pages import _search_filters as filters
 from pages._ui import context, guard, run_action
 
 actor = guard(Permission.SEARCH_POSTINGS)
 ctx = context()
 st.title("Search postings")
-
-# URL parameter -> default. Only the query and filters go in the URL, never anything secret.
-DEFAULTS = {
-    "q": "",
-    "province": "",
-    "mode": "",
-    "company": "",
-    "sort": "relevance",
-    "closed": "",
-    "page": "1",
-}
-SORT_LABELS = {"relevance": "Best match", "newest": "Newest", "stipend": "Highest stipend"}
 state = st.session_state
-for name, default in DEFAULTS.items():
-    if f"s_{name}" not in state:
-        value = str(st.query_params.get(name, default))
-        state[f"s_{name}"] = max(1, int(value)) if name == "page" and value.isdigit() else value
-if not isinstance(state["s_page"], int):
-    state["s_page"] = 1
-if state["s_sort"] not in SORT_LABELS:
-    state["s_sort"] = "relevance"
+filters.restore(state, st.query_params)
 
 
 def first_page() -> None:
@@ -39,50 +21,17 @@ def first_page() -> None:
 
 
 st.text_input("Search (Thai or English)", key="s_q", on_change=first_page, max_chars=200)
-company = state["s_company"]
-result = run_action(
-    lambda: search.search_postings(
-        ctx,
-        actor=actor,
-        query=state["s_q"],
-        province=state["s_province"] or None,
-        work_mode=state["s_mode"] or None,
-        company_id=int(company) if str(company).isdigit() else None,
-        open_only=not state["s_closed"],
-        sort=state["s_sort"],
-        page=state["s_page"],
-    )
-)
+filters.range_filters(run_action(lambda: postings.list_programs(ctx, actor=actor)) or [], first_page)
+args = filters.search_args(state)
+result = run_action(lambda: search.search_postings(ctx, actor=actor, page=state["s_page"], **args))
+# The filters stay on screen when the search is refused, so the user can fix what the message names.
+filters.facet_filters(result.facets if result else {}, first_page)
+st.query_params.from_dict(filters.url_params(state))
 if result is None:
     st.stop()
 
-
-def facet_select(column, label: str, key: str, facet: str) -> None:  # type: ignore[no-untyped-def]
-    """A filter whose options show how many postings each value would leave."""
-    counts = {f.value: f"{f.label} ({f.count:,})" for f in result.facets[facet]}
-    current = str(state[key])
-    if current and current not in counts:
-        counts[current] = f"{current} (0)"
-    column.selectbox(
-        label,
-        ["", *counts],
-        key=key,
-        format_func=lambda v: "Any" if v == "" else counts.get(v, v),
-        on_change=first_page,
-    )
-
-
-cols = st.columns(5)
-facet_select(cols[0], "Province", "s_province", "province")
-facet_select(cols[1], "Work mode", "s_mode", "work_mode")
-facet_select(cols[2], "Company", "s_company", "company")
-cols[3].selectbox("Sort by", list(SORT_LABELS), key="s_sort", format_func=SORT_LABELS.get)
-cols[4].selectbox(
-    "Status", ["", "1"], key="s_closed", format_func=lambda v: "Open and closed" if v else "Open only",
-    on_change=first_page,
-)  # fmt: skip
-
-st.caption(f"{result.total:,} posting(s) · page {result.page} of {result.pages}")
+capped = f" · the export holds the first {search.MAX_EXPORT:,}" if result.total > search.MAX_EXPORT else ""
+st.caption(f"{result.total:,} posting(s) · page {result.page} of {result.pages}{capped}")
 frame = result.rows
 event = st.dataframe(
     frame,
@@ -96,17 +45,18 @@ event = st.dataframe(
 nav, csv_col, xlsx_col = st.columns([2, 1, 1])
 nav.number_input("Page", min_value=1, max_value=max(result.pages, state["s_page"]), step=1, key="s_page")
 csv_col.download_button(
-    "Export CSV", export.to_csv_bytes(frame), file_name="postings.csv", mime="text/csv"
-)  # fmt: skip
+    "Export CSV",
+    lambda: search.export_postings(ctx, actor=actor, fmt="csv", **args),
+    file_name="postings.csv",
+    mime="text/csv",
+    key="s_csv",
+)
 xlsx_col.download_button(
     "Export Excel",
-    export.to_excel_bytes(frame, sheet_name="Postings"),
+    lambda: search.export_postings(ctx, actor=actor, fmt="xlsx", **args),
     file_name="postings.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
-
-st.query_params.from_dict(
-    {name: str(state[f"s_{name}"]) for name in DEFAULTS if str(state[f"s_{name}"]) != DEFAULTS[name]}
+    key="s_xlsx",
 )
 
 selected = event.selection.rows if event is not None else []

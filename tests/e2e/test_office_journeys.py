@@ -18,7 +18,7 @@ from tests import factories
 from tests.e2e.conftest import Server, screenshot, sign_in, start_server, stop_server
 from tests.factories_postings import make_company, make_posting
 
-WAIT = 30_000
+WAIT = 60_000  # the first page of a cold server on a busy 2-core CI machine can be slow
 PASSWORD = "journeys passphrase 2026"
 
 
@@ -81,9 +81,12 @@ def test_coordinator_filters_the_queue_approves_and_sees_the_timeline(office, br
     server, seeded = office
     page = browser.new_page()
     sign_in(page, server.url, "coord", PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
     page.get_by_role("link", name="Review queue").click()
-    page.get_by_label("Student code or name starts with").fill("66123")
-    page.keyboard.press("Enter")
+    page.get_by_text("registrations match").wait_for(timeout=WAIT)
+    field = page.get_by_label("Student code or name starts with")
+    field.fill("66123")
+    field.press("Enter")
     page.get_by_text("1 registrations match").wait_for(timeout=WAIT)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)  # let the rerun settle before using the select box
@@ -110,6 +113,7 @@ def test_staff_searches_in_thai_narrows_by_province_and_opens_a_posting(office, 
     server, _ = office
     page = browser.new_page()
     sign_in(page, server.url, "staffer", PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
     page.get_by_role("link", name="Search postings").click()
     box = page.get_by_label("Search (Thai or English)")
     box.fill("วิศวกรซอฟต์แวร์")
@@ -133,6 +137,7 @@ def test_manager_changes_a_filter_and_the_charts_redraw(office, browser) -> None
     server, _ = office
     page = browser.new_page()
     sign_in(page, server.url, "boss2", PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
     page.get_by_role("link", name="Progress").click()
     charts = page.locator(".js-plotly-plot")
     charts.first.wait_for(timeout=WAIT)

@@ -13,7 +13,7 @@ from tests import factories
 from tests.backends import ensure_mysql_database, flush_redis, service_url
 from tests.e2e.conftest import ADMIN_PASSWORD, Server, screenshot, sign_in, start_server, stop_server
 
-WAIT = 20_000
+WAIT = 60_000
 
 
 def _shared_urls() -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Sign in, refresh, sign out; lockout; idle timeout — in a real browser."""
+"""Sign in, refresh, sign out; lockout; idle timeout; security headers — in a real browser."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from sqlalchemy import create_engine, update
 from core import clock
 from db.models import UserSession
 from tests.e2e.conftest import ADMIN_PASSWORD, screenshot, sign_in
+from web_security import HEADERS
 
-WAIT = 20_000
+WAIT = 60_000
 
 
 def test_sign_in_survives_refresh_and_sign_out_kills_it(server, browser) -> None:
@@ -67,3 +68,19 @@ def test_idle_session_ends(server, browser) -> None:
     page.reload()
     page.get_by_label("Username").wait_for(timeout=WAIT)
     context.close()
+
+
+def test_main_page_carries_browser_security_headers(server, browser) -> None:
+    page = browser.new_page()
+    response = page.goto(server.url)
+    assert response is not None and response.ok
+    headers = response.headers  # Playwright lower-cases header names
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert "strict-transport-security" not in headers  # plain HTTP: no HSTS
+    assert {k.lower() for k in HEADERS} <= set(headers)
+    page.get_by_label("Username").wait_for(timeout=WAIT)  # the page still works under these headers
+    page.close()

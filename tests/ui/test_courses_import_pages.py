@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.context import AppContext
-from db.models import Course, Student
+from db.models import Course, CourseKind, CourseSection, Student, section_committee
 from tests import factories as f
 from tests.ui.apptest import offers, page_alone, signed_in, texts
 
@@ -63,3 +63,61 @@ def test_upload_preview_and_commit(ctx: AppContext, session_for) -> None:
     assert "Imported: 1 new" in texts(at)
     with ctx.sessions.begin() as s:
         assert s.scalar(select(func.count()).select_from(Student)) == 1
+
+
+def test_edit_a_course_through_the_page(ctx: AppContext, session_for) -> None:
+    with ctx.sessions.begin() as s:
+        course_id = f.course(s, code="IT-400")
+    at = signed_in(session_for("admin"), PAGES[0])
+    at.selectbox(key="co_pick").set_value(course_id).run()
+    k = f"ce_{course_id}"
+    at.text_input(key=f"{k}_en").input("Professional Internship")
+    at.number_input(key=f"{k}_credits").set_value(6)
+    at.selectbox(key=f"{k}_kind").select("coop")
+    next(b for b in at.button if b.label == "Save course").click().run()
+    assert not at.exception, at.exception
+    assert "Course IT-400 saved." in texts(at)
+    assert "Professional Internship" in set(at.dataframe[0].value["name_en"])
+    at.number_input(key=f"{k}_credits").set_value(11)
+    next(b for b in at.button if b.label == "Save course").click().run()
+    assert "Credits must be from 1 to 10." in texts(at)
+    with ctx.sessions.begin() as s:
+        course = s.get_one(Course, course_id)
+        assert (course.name_en, course.credits, course.kind) == (
+            "Professional Internship",
+            6,
+            CourseKind.COOP,
+        )
+
+
+def test_edit_a_section_and_refuse_a_bad_capacity(ctx: AppContext, session_for, make_actor) -> None:
+    with ctx.sessions.begin() as s:
+        section_id = f.section(s, section="01", capacity=30)
+    coordinator = session_for("coordinator")
+    member = make_actor("advisor")
+    at = signed_in(coordinator, PAGES[0])
+    at.selectbox(key="cs_pick").set_value(section_id).run()
+    k = f"se_{section_id}"
+    at.number_input(key=f"{k}_cap").set_value(-1)
+    next(b for b in at.button if b.label == "Save section").click().run()
+    assert not at.exception, at.exception
+    assert "Capacity must be from 0 to 10000." in texts(at)
+    with ctx.sessions.begin() as s:
+        assert s.get_one(CourseSection, section_id).capacity == 30  # nothing changed
+    at.number_input(key=f"{k}_cap").set_value(45)
+    at.text_input(key=f"{k}_label").input("02")
+    at.selectbox(key=f"{k}_sem").select(2)
+    at.number_input(key=f"{k}_year").set_value(2027)
+    at.selectbox(key=f"{k}_co").set_value(coordinator.user_id)
+    at.multiselect(key=f"{k}_cm").select(member.user_id)
+    next(b for b in at.button if b.label == "Save section").click().run()
+    assert not at.exception, at.exception
+    assert "sec 02 saved." in texts(at)
+    with ctx.sessions.begin() as s:
+        row = s.get_one(CourseSection, section_id)
+        assert (row.section, row.semester, row.academic_year, row.capacity) == ("02", 2, 2027, 45)
+        assert row.coordinator_id == coordinator.user_id
+        members = s.scalars(
+            select(section_committee.c.user_id).where(section_committee.c.section_id == section_id)
+        )
+        assert list(members) == [member.user_id]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
+import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core import search
-from tests.factories_postings import make_company, make_posting
+from tests.factories_postings import make_company, make_posting, make_program
 from tests.ui.apptest import offers, page_alone, signed_in, texts
 
 PAGE = "pages/search.py"
@@ -101,3 +106,93 @@ def test_staff_creates_a_company_and_a_posting(ctx, session_for) -> None:
     assert "Saved posting #" in texts(at)
     found = search.search_postings(ctx, actor=staff, query="ซอฟต์แวร์")
     assert list(found.rows["title"]) == ["วิศวกรซอฟต์แวร์ฝึกงาน"]
+
+
+@pytest.fixture
+def ranged(ctx) -> dict[str, int]:
+    """Four postings that differ in the program they are open to, stipend and period."""
+    company = make_company(ctx)
+    cs, ee = make_program(ctx, "CS"), make_program(ctx, "EE")
+    june, oct_ = (date(2026, 6, 1), date(2026, 8, 31)), (date(2026, 10, 1), date(2026, 12, 31))
+    return {
+        "cs": cs,
+        "ee": ee,
+        "cs_june": make_posting(ctx, company, "CS June", stipend=9000, period=june, programs=(cs,)),
+        "ee_oct": make_posting(ctx, company, "EE October", stipend=6000, period=oct_, programs=(ee,)),
+        "all_paid": make_posting(ctx, company, "Everyone paid", stipend=12000),
+        "all_unpaid": make_posting(ctx, company, "Everyone unpaid"),
+    }
+
+
+def shown(at) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(at.dataframe[0].value["id"])
+
+
+def test_program_stipend_and_period_filters_narrow_and_go_into_the_url(ctx, session_for, ranged) -> None:
+    at = signed_in(session_for("staff"), PAGE)
+    assert shown(at) == {ranged[k] for k in ("cs_june", "ee_oct", "all_paid", "all_unpaid")}
+    by_label(at.selectbox, "Open to program").set_value(str(ranged["cs"])).run()
+    assert not at.exception, at.exception
+    assert shown(at) == {ranged["cs_june"], ranged["all_paid"], ranged["all_unpaid"]}
+    assert at.query_params["program"] == str(ranged["cs"])
+    by_label(at.number_input, "Stipend from (THB/month)").set_value(5000).run()
+    by_label(at.number_input, "Stipend to (THB/month)").set_value(10000).run()
+    assert shown(at) == {ranged["cs_june"]}
+    assert (at.query_params["smin"], at.query_params["smax"]) == ("5000", "10000")
+    by_label(at.selectbox, "Open to program").set_value("").run()
+    by_label(at.date_input, "Period from").set_value(date(2026, 9, 1)).run()
+    by_label(at.date_input, "Period to").set_value(date(2026, 9, 30)).run()
+    assert shown(at) == set()  # June–August and October both miss September
+    by_label(at.date_input, "Period to").set_value(date(2026, 10, 15)).run()
+    assert shown(at) == {ranged["ee_oct"]}
+    assert (at.query_params["from"], at.query_params["to"]) == ("2026-09-01", "2026-10-15")
+    assert "program" not in at.query_params
+
+
+def test_new_filters_are_restored_from_the_url(ctx, session_for, ranged) -> None:
+    at = signed_in(session_for("manager"))
+    url = {"program": str(ranged["ee"]), "smin": "1", "from": "2026-09-01", "to": "2026-12-31"}
+    for name, value in url.items():
+        at.query_params[name] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert shown(at) == {ranged["ee_oct"], ranged["all_paid"]}
+    assert by_label(at.number_input, "Stipend from (THB/month)").value == 1
+    assert by_label(at.number_input, "Stipend to (THB/month)").value is None
+    assert by_label(at.date_input, "Period from").value == date(2026, 9, 1)
+    assert by_label(at.selectbox, "Open to program").value == str(ranged["ee"])
+    assert {k: at.query_params[k] for k in url} == url
+
+
+def test_stipend_minimum_above_maximum_is_refused(ctx, session_for, ranged) -> None:
+    at = signed_in(session_for("staff"), PAGE)
+    by_label(at.number_input, "Stipend from (THB/month)").set_value(9000).run()
+    by_label(at.number_input, "Stipend to (THB/month)").set_value(1000).run()
+    assert not at.exception, at.exception
+    assert "The minimum stipend is above the maximum." in texts(at)
+    assert len(at.dataframe) == 0  # no search ran, no results shown
+    assert len(by_label(at.selectbox, "Province").options) == 1  # the filters stay to be fixed
+    by_label(at.number_input, "Stipend to (THB/month)").set_value(None).run()
+    assert shown(at) == {ranged["cs_june"], ranged["all_paid"]}
+
+
+def test_export_holds_every_match_beyond_the_page(ctx, session_for, monkeypatch) -> None:
+    company = make_company(ctx)
+    ids = {make_posting(ctx, company, f"Bulk intern {n}", province="Chiang Mai") for n in range(30)}
+    make_posting(ctx, company, "Elsewhere", province="Phuket")
+    deferred: dict[str, object] = {}
+    real = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # type: ignore[no-untyped-def]
+        deferred[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    at = signed_in(session_for("staff"), PAGE)
+    by_label(at.selectbox, "Province").select("Chiang Mai").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 25 and "30 posting(s) · page 1 of 2" in texts(at)
+    csv = pd.read_csv(io.BytesIO(deferred["postings.csv"]()), encoding="utf-8-sig")  # type: ignore[operator]
+    assert set(csv["id"]) == ids
+    sheet = pd.read_excel(io.BytesIO(deferred["postings.xlsx"]()))  # type: ignore[operator]
+    assert set(sheet["id"]) == ids

@@ -105,7 +105,7 @@ def test_table_csv_and_targets(tmp_path: Path) -> None:
         Row("sqlite", "home.counts", "core", 30, 2.0, 3.0, 1.5, 2.0 / 1.5, "4 stmts"),
         Row("sqlite", "home.counts", "cache", 30, 0.01, 0.02, 2.0, 0.005, "hit"),
         Row("sqlite", "queue.page1", "core", 30, 4.0, 5.0, 3.0, 1.33),
-        Row("sqlite", "queue.page1000", "core", 30, 12.0, 14.0, 6.0, 2.0),
+        Row("sqlite", "queue.page1000", "core", 30, 12.0, 14.0, 6.0, 2.0, "1 stmts; walk 9 s"),
         Row("sqlite", "page home warm", "page", 5, 200.0, 250.0),
         Row("sqlite", "100 users", "concurrency", 900, 50.0, 120.0, note="0 errors"),
     ]
@@ -116,7 +116,7 @@ def test_table_csv_and_targets(tmp_path: Path) -> None:
     assert "MET     core <= 2x raw" in report
     assert "NOT MET warm page <= 150 ms [sqlite]: 0/1; missed: page home warm" in report
     assert "MET     100 users" in report
-    assert "NOT MET queue page 1000 within 2x of page 1 [sqlite]: 3.00x" in report
+    assert "NOT MET deep queue page within 2x of page 1 [sqlite]: queue.page1000 3.00x" in report
     with write_csv(rows, tmp_path).open(encoding="utf-8") as handle:
         written = list(csv.reader(handle))
     assert written[0] == list(COLUMNS)

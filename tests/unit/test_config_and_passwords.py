@@ -82,3 +82,15 @@ def test_common_list_is_large() -> None:
 
     assert len(_common_passwords()) > 10_000
     assert is_common("Dragon")
+
+
+def test_production_refuses_a_low_bcrypt_cost(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="BCRYPT_ROUNDS"):
+        Settings(
+            app_env="production",
+            data_dir=tmp_path,
+            secret_key="k" * 48,
+            database_url="sqlite://",
+            bcrypt_rounds=11,
+        )
+    assert Settings(data_dir=tmp_path, secret_key="x" * 40, database_url="sqlite://").bcrypt_rounds == 12

@@ -186,3 +186,19 @@ def test_ten_thousand_registrations(ctx: AppContext, office, capsys) -> None:  #
     assert result.created == n and _counts(ctx)[1:3] == (n, n)
     with capsys.disabled():
         print(f"\n[{ctx.db.engine.dialect.name}] import of {n} registrations: {elapsed:.2f} s")
+
+
+def test_xlsx_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
+    """An .xlsx whose members claim gigabytes is refused without handing it to openpyxl."""
+    import io
+    import zipfile
+
+    from core import import_parse
+    from core.errors import InvalidInput
+
+    monkeypatch.setattr(import_parse, "MAX_UNPACKED", 10_000)  # the same check, scaled down
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * 10_001)
+    with pytest.raises(InvalidInput, match="unpacks to too much"):
+        import_parse.parse_file(buffer.getvalue(), "bomb.xlsx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
@@ -190,3 +191,44 @@ def test_relevance_recall_at_10(ctx, make_actor) -> None:
     recall, misses = measure_recall(ctx, make_actor("staff"))
     print(f"\nrecall@10 on {ctx.db.dialect}: {recall:.3f}; misses: {misses}")
     assert recall >= 0.9, misses
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+
+
+def test_export_holds_every_match_not_one_page(ctx, make_actor, world) -> None:
+    staff = make_actor("staff")
+    frame = _csv(search.export_postings(ctx, actor=staff, province="Bangkok", sort="newest"))
+    assert list(frame["id"]) == [world["ux"], world["ml"], world["swe"]]
+    assert list(frame.columns) == [c if c != "stipend" else "stipend_thb_month" for c in search.COLUMNS]
+    paid = _csv(search.export_postings(ctx, actor=staff, stipend_min=6000, stipend_max=7000))
+    assert set(paid["id"]) == {world["front"], world["quote"]}
+    assert len(_csv(search.export_postings(ctx, actor=staff))) == 5  # page_size of the screen plays no part
+    workbook = search.export_postings(ctx, actor=staff, query="intern", fmt="xlsx")
+    sheet = pd.read_excel(io.BytesIO(workbook), sheet_name="Postings")
+    assert set(sheet["id"]) == {world["ml"], world["ux"], world["quote"]}
+
+
+def test_export_neutralises_formulas_and_is_capped(ctx, make_actor, monkeypatch) -> None:
+    staff = make_actor("staff")
+    company = make_company(ctx, "=cmd|' /C calc'!A0", "Formula Co")
+    for n in range(5):
+        make_posting(ctx, company, f'=HYPERLINK("http://x","{n}")', province="@SUM(A1)")
+    frame = _csv(search.export_postings(ctx, actor=staff))
+    assert all(t.startswith("'=HYPERLINK") for t in frame["title"])
+    assert set(frame["company"]) == {"'=cmd|' /C calc'!A0"} and set(frame["province"]) == {"'@SUM(A1)"}
+    monkeypatch.setattr(search, "MAX_EXPORT", 3)
+    assert len(_csv(search.export_postings(ctx, actor=staff))) == 3
+    sheet = pd.read_excel(io.BytesIO(search.export_postings(ctx, actor=staff, fmt="xlsx")))
+    assert len(sheet) == 3 and sheet["title"].str.startswith("'=").all()
+
+
+def test_export_checks_its_arguments_and_role(ctx, make_actor) -> None:
+    staff = make_actor("staff")
+    with pytest.raises(InvalidInput):
+        search.export_postings(ctx, actor=staff, fmt="pdf")
+    with pytest.raises(InvalidInput):
+        search.export_postings(ctx, actor=staff, stipend_min=9, stipend_max=1)
+    with pytest.raises(PermissionDenied):
+        search.export_postings(ctx, actor=make_actor("advisor"))

@@ -22,6 +22,7 @@ def test_admin_creates_user_with_temporary_password(ctx, make_actor) -> None:
     assert row.username == "nok.s"
     assert row.full_name == "นก สายลม"
     assert row.must_change_password
+    assert len(temporary) >= 22  # 128 bits from secrets.token_urlsafe(16)
     result = auth.login(ctx, "nok.s", temporary)
     assert result.must_change_password
     with pytest.raises(Conflict):
