@@ -78,7 +78,9 @@ def optional(module: str) -> Any | None:
     """The core module, or None (and a printed note) when it does not exist."""
     try:
         return importlib.import_module(module)
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
         print(f"note: {module} is missing; its cases are skipped")
         return None
 
