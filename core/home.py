@@ -97,6 +97,9 @@ def latest_activity(ctx: AppContext, *, actor: Actor, limit: int = 15) -> list[A
         .outerjoin(who, who.id == RegistrationEvent.actor_id)
         .order_by(RegistrationEvent.at.desc(), RegistrationEvent.id.desc())
         .limit(limit)
+        # Read events newest-first through ix_registration_events_at and stop after `limit`;
+        # MariaDB's own join order sorted all 870k events at 200k registrations (2.4 s).
+        .prefix_with("STRAIGHT_JOIN", dialect="mysql")
     )
     if actor.role == Role.ADVISOR:  # advisors see their own advisees only
         stmt = stmt.where(Registration.advisor_id == actor.user_id)

@@ -113,7 +113,9 @@ def make_engine(
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
-        kwargs: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
+        # File databases get the same pool size as MySQL: 20+ concurrent users exhausted the default 5+10.
+        pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": pool_size}
+        kwargs: dict[str, Any] = {"poolclass": StaticPool} if in_memory else pool
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
         return _listen_for_queries(engine)

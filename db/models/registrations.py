@@ -20,6 +20,8 @@ class Registration(Base):
         UniqueConstraint("student_id", "section_id"),
         # The review queue: filter by status, oldest in state first, keyset on (time, id).
         Index("ix_registrations_queue", "status", "status_changed_at", "id"),
+        # The queue with no status filter (or many statuses) walks time order directly.
+        Index("ix_registrations_changed", "status_changed_at", "id"),
         Index("ix_registrations_advisor_queue", "advisor_id", "status", "status_changed_at"),
         Index("ix_registrations_section_status", "section_id", "status"),
         Index("ix_registrations_internship_status", "internship_id", "status"),
@@ -51,6 +53,8 @@ class RegistrationEvent(Base):
     __table_args__ = (
         Index("ix_registration_events_registration", "registration_id", "at"),
         Index("ix_registration_events_to_status_at", "to_status", "at"),
+        # The home page's latest activity across all registrations.
+        Index("ix_registration_events_at", "at", "id"),
         MYSQL_TABLE_ARGS,
     )
 
