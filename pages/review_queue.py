@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import lookups, queue, workflow
+from core import lookups, queue, queue_sort, workflow
 from core.access import Permission
 from core.queue import QueueFilters
 from pages import _registration_detail as detail
@@ -13,14 +13,7 @@ STATUSES = [
     "submitted", "advisor_approved", "committee_approved", "needs_changes", "placed",
     "in_progress", "completed", "failed", "rejected", "withdrawn",
 ]  # fmt: skip
-SORTS = {
-    "Longest waiting first": ("status_changed_at", True),
-    "Newest in state first": ("status_changed_at", False),
-    "Submitted, oldest first": ("submitted_at", True),
-    "Submitted, newest first": ("submitted_at", False),
-    "Student code": ("student_code", True),
-    "Registration id": ("id", True),
-}
+SORTS = {key.label: name for name, key in queue_sort.SORTS.items()}  # "Days in state" first
 BULK = {"Approve": "approve", "Reject": "reject", "Ask for changes": "needs_changes"}
 
 actor = guard(Permission.REVIEW_QUEUE)
@@ -35,7 +28,8 @@ with st.sidebar.expander("Queue filters", expanded=True):
     year = st.number_input("Academic year", min_value=2000, max_value=2700, value=None, step=1, key="rq_year")
     semester = st.selectbox("Semester", [None, 1, 2, 3], key="rq_sem")
     min_days = st.number_input("Waiting at least (days)", min_value=0, value=0, step=1, key="rq_days")
-    sort_label = st.selectbox("Sort", list(SORTS), key="rq_sort")
+    sort_label = st.selectbox("Sort by", list(SORTS), key="rq_sort")
+    shown_ascending = st.toggle("Ascending", value=False, key="rq_ascending")
     choices = run_action(lambda: lookups.lookups(ctx, actor=actor))
     references = reference_filters(choices, advisor_scoped=actor.role.value == "advisor")
 filters = QueueFilters(
@@ -46,7 +40,8 @@ filters = QueueFilters(
     min_days_waiting=int(min_days) or None,
     **references,
 )
-sort, ascending = SORTS[sort_label]
+sort = SORTS[sort_label]
+ascending = queue_sort.column_ascending(sort, shown_ascending)
 
 # A stack of cursors: the last one starts the current page; a new filter or sort starts over.
 view_key = (filters, sort, ascending)

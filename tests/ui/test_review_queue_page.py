@@ -86,3 +86,25 @@ def test_bulk_approve_reports_what_succeeded_and_what_did_not(ctx: AppContext, s
     )
     with ctx.sessions.begin() as s:
         assert s.get(Registration, ready).status == RegistrationStatus.PLACED
+
+
+def test_coordinator_sorts_by_any_column_either_way(ctx: AppContext, session_for) -> None:
+    actor = session_for("coordinator")
+    with ctx.sessions.begin() as s:
+        section_id = f.section(s)
+        codes = ["6500000003", "6500000001", "6500000002"]
+        for days, code in enumerate(codes):
+            student = f.student(s, student_code=code)
+            f.registration(
+                s, student_id=student, section_id=section_id, at=clock.now() - timedelta(days=days)
+            )
+    at = signed_in(actor, PAGE)
+    assert at.dataframe[0].value["student_code"].tolist() == list(reversed(codes))  # longest waiting first
+    at.selectbox(key="rq_sort").select("Student code").run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["student_code"].tolist() == sorted(codes, reverse=True)
+    at.toggle(key="rq_ascending").set_value(True).run()
+    assert at.dataframe[0].value["student_code"].tolist() == sorted(codes)
+    at.selectbox(key="rq_sort").select("Days in state").run()
+    assert at.dataframe[0].value["days_in_state"].tolist() == [0, 1, 2]  # fewest days first
+    assert set(at.selectbox(key="rq_sort").options) >= {"Student", "Advisor", "Company", "Term", "Status"}

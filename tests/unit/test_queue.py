@@ -9,18 +9,36 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 import pandas as pd
 import pytest
+from sqlalchemy.orm import Session
 
-from core import clock, queue
+from core import clock, queue, queue_sort
 from core.access import Actor
 from core.context import AppContext
 from core.errors import InvalidInput, PermissionDenied
 from core.export import safe_frame, to_csv_bytes, to_excel_bytes
 from core.queue import QueueFilters
-from db.models import RegistrationStatus, Role
+from db.collation import thai_sort_key
+from db.models import Company, Course, CourseSection, Internship, RegistrationStatus, Role, User
 from tests import factories as f
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+UNIQUE_SORTS = ("id", "student_code", "submitted_at")
 STATUSES = [RegistrationStatus.SUBMITTED, RegistrationStatus.ADVISOR_APPROVED, RegistrationStatus.PLACED]
+
+
+def _names(i: int) -> dict[str, str]:
+    """Names with many ties, so the keyset must break them by the second name and then by id."""
+    names = {
+        "first_name_th": ["กมล", "ชนิดา", "สมชาย"][i % 3],
+        "last_name_th": ["ดีมาก", "ใจดี"][i % 4 // 2],
+        "first_name_en": ["Somchai", "Somchaiya"][i % 2],
+        "last_name_en": ["Jaidee", "Meesuk"][i % 3 // 2],
+    }
+    if i == 5:
+        names |= {"first_name_th": "มานี", "last_name_th": f"มีนา{i}"}
+    if i == 6:
+        names |= {"first_name_en": '=HYPERLINK("http://evil")', "last_name_en": "X"}
+    return names
 
 
 @dataclass
@@ -30,11 +48,17 @@ class Data:
     coordinator: Actor
     advisors: list[Actor]
 
+    @property
+    def by_id(self) -> dict[int, dict]:
+        """The rows by registration id."""
+        return {r["id"]: r for r in self.rows}
+
 
 @pytest.fixture
 def data(ctx: AppContext, make_actor, monkeypatch: pytest.MonkeyPatch) -> Data:
     monkeypatch.setattr(clock, "now", lambda: T0)
-    advisors = [make_actor(Role.ADVISOR), make_actor(Role.ADVISOR)]
+    # Thai dictionary order puts ใจดี (under จ) before ชนะ; code-point order would not.
+    advisors = [make_actor(Role.ADVISOR, full_name="ชนะ ทองดี"), make_actor(Role.ADVISOR, full_name="ใจดี มีสุข")]
     rows: list[dict] = []
     with ctx.sessions.begin() as s:
         ids = {"fac_a": f.faculty(s), "fac_b": f.faculty(s)}
@@ -46,28 +70,29 @@ def data(ctx: AppContext, make_actor, monkeypatch: pytest.MonkeyPatch) -> Data:
         }
         ids["sec_2026"] = f.section(s, ids["course"], academic_year=2026, semester=1)
         ids["sec_2025"] = f.section(s, academic_year=2025, semester=2)
+        ids["sec_2026b"] = f.section(s, ids["course"], academic_year=2026, semester=2)  # a tie on the year
         ids |= {
             "post_a": f.posting(s, ids["comp_a"], slots=50),
             "post_b": f.posting(s, ids["comp_b"], slots=50),
         }
         for i in range(23):
-            names = {"first_name_th": "มานี", "last_name_th": f"มีนา{i}"} if i == 5 else {}
-            if i == 6:
-                names = {"first_name_en": '=HYPERLINK("http://evil")', "last_name_en": "X"}
+            names = _names(i)
             student = f.student(
                 s, ids["prog_a" if i % 2 else "prog_b"], student_code=f"6{i % 3}{i:06d}", **names
             )
             at = T0 - timedelta(days=i % 5 * 4)  # many ties: keyset must break them by id
             reg = {
                 "student_id": student,
-                "section_id": ids["sec_2026" if i % 4 else "sec_2025"],
-                "internship_id": ids["post_a" if i % 3 == 0 else "post_b"],
-                "advisor_id": advisors[i % 2].user_id,
+                "section_id": ids["sec_2025" if i % 4 == 0 else "sec_2026b" if i % 8 == 1 else "sec_2026"],
+                "internship_id": None if i % 5 == 4 else ids["post_a" if i % 3 == 0 else "post_b"],
+                "advisor_id": None if i % 7 == 3 else advisors[i % 2].user_id,
                 "status": STATUSES[i % 3],
                 "at": at,
                 "submitted_at": T0 - timedelta(days=30 - i),
             }
-            rows.append({**reg, "id": f.registration(s, **reg), "code": f"6{i % 3}{i:06d}", "i": i})
+            rows.append({**reg, **names, "id": f.registration(s, **reg), "code": f"6{i % 3}{i:06d}", "i": i})
+        for row in rows:
+            row["sort"] = _sort_values(s, row)
     return Data(rows, ids, make_actor(Role.COORDINATOR), advisors)
 
 
@@ -88,12 +113,15 @@ def test_filters(ctx: AppContext, data: Data) -> None:
         ),
         (QueueFilters(academic_year=2025), lambda r: r["section_id"] == d["sec_2025"]),
         (QueueFilters(semester=1), lambda r: r["section_id"] == d["sec_2026"]),
-        (QueueFilters(course_id=d["course"]), lambda r: r["section_id"] == d["sec_2026"]),
+        (QueueFilters(course_id=d["course"]), lambda r: r["section_id"] != d["sec_2025"]),
         (QueueFilters(section_id=d["sec_2025"]), lambda r: r["section_id"] == d["sec_2025"]),
         (QueueFilters(faculty_id=d["fac_a"]), lambda r: r["i"] % 2 == 1),
         (QueueFilters(program_id=d["prog_b"]), lambda r: r["i"] % 2 == 0),
-        (QueueFilters(advisor_id=data.advisors[1].user_id), lambda r: r["i"] % 2 == 1),
-        (QueueFilters(company_id=d["comp_a"]), lambda r: r["i"] % 3 == 0),
+        (
+            QueueFilters(advisor_id=data.advisors[1].user_id),
+            lambda r: r["advisor_id"] == data.advisors[1].user_id,
+        ),
+        (QueueFilters(company_id=d["comp_a"]), lambda r: r["internship_id"] == d["post_a"]),
         (QueueFilters(min_days_waiting=8), lambda r: r["i"] % 5 >= 2),
         (QueueFilters(text="61"), lambda r: r["code"].startswith("61")),
         (QueueFilters(text="มานี"), lambda r: r["i"] == 5),
@@ -102,7 +130,7 @@ def test_filters(ctx: AppContext, data: Data) -> None:
         (QueueFilters(text="%"), lambda r: False),  # LIKE wildcards are literal
         (
             QueueFilters(statuses=("placed",), company_id=d["comp_b"], faculty_id=d["fac_a"]),
-            lambda r: r["i"] % 3 == 2 and r["i"] % 2 == 1,
+            lambda r: r["i"] % 3 == 2 and r["i"] % 2 == 1 and r["internship_id"] is not None,
         ),
     ]
     for filters, keep in cases:
@@ -112,34 +140,89 @@ def test_filters(ctx: AppContext, data: Data) -> None:
         _ids(ctx, c, QueueFilters(statuses=("nonsense",)))
 
 
-def _key(row: dict, sort: str):
+def _sort_values(s: Session, row: dict) -> dict[str, object]:
+    """Each sort key's value for one row, as the database should order it (None = sorts last)."""
+    section = s.get(CourseSection, row["section_id"])
+    course = s.get(Course, section.course_id)
+    posting = s.get(Internship, row["internship_id"]) if row["internship_id"] else None
+    advisor = s.get(User, row["advisor_id"]) if row["advisor_id"] else None
     return {
         "status_changed_at": row["at"],
         "submitted_at": row["submitted_at"],
+        "id": (),
         "student_code": row["code"],
-        "id": row["id"],
-    }[sort]
+        "student": (thai_sort_key(row["first_name_th"]), thai_sort_key(row["last_name_th"])),
+        "student_en": (row["first_name_en"], row["last_name_en"]),
+        "course": course.code,
+        "section": section.section,
+        "term": (section.academic_year, section.semester),
+        "status": RegistrationStatus(row["status"]).value,
+        "advisor": thai_sort_key(advisor.full_name) if advisor else None,
+        "company": s.get(Company, posting.company_id).name_en if posting else None,
+    }
 
 
-@pytest.mark.parametrize("sort", sorted(queue.SORT_COLUMNS))
+def _python_order(data: Data, sort: str, ascending: bool) -> list[int]:
+    """Ids in (value, id) order in the given direction, rows with no value last in both directions."""
+    present = [r for r in data.rows if r["sort"][sort] is not None]
+    missing = [r for r in data.rows if r["sort"][sort] is None]
+    ordered = sorted(present, key=lambda r: (r["sort"][sort], r["id"]), reverse=not ascending)
+    return [r["id"] for r in ordered] + sorted((r["id"] for r in missing), reverse=not ascending)
+
+
+def _walk(ctx: AppContext, actor: Actor, sort: str, ascending: bool, size: int = 4) -> list[int]:
+    seen: list[int] = []
+    cursor = None
+    for _ in range(50):
+        page = queue.list_queue(
+            ctx, actor=actor, sort=sort, ascending=ascending, cursor=cursor, page_size=size
+        )
+        assert len(page.rows) <= size
+        seen += page.rows["id"].tolist()
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+    raise AssertionError("the walk did not end")
+
+
+@pytest.mark.parametrize("sort", sorted(queue.SORTS))
 @pytest.mark.parametrize("ascending", [True, False])
 def test_keyset_paging_visits_every_row_once_in_order(
     ctx: AppContext, data: Data, sort: str, ascending: bool
 ) -> None:
-    expected = [
-        r["id"] for r in sorted(data.rows, key=lambda r: (_key(r, sort), r["id"]), reverse=not ascending)
-    ]
-    seen: list[int] = []
-    cursor = None
-    for _ in range(20):
-        page = queue.list_queue(
-            ctx, actor=data.coordinator, sort=sort, ascending=ascending, cursor=cursor, page_size=4
-        )
-        seen += page.rows["id"].tolist()
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    assert seen == expected
+    expected = _python_order(data, sort, ascending)
+    assert len(set(expected)) == len(data.rows)
+    assert _walk(ctx, data.coordinator, sort, ascending) == expected
+    assert _walk(ctx, data.coordinator, sort, ascending, size=1) == expected
+    values = [data.by_id[i]["sort"][sort] for i in expected]
+    if sort not in UNIQUE_SORTS:
+        assert len(set(values)) < len(values)  # the data really has ties on this key
+
+
+@pytest.mark.parametrize("sort", ["advisor", "company"])
+def test_nullable_sorts_have_nulls_last_in_both_directions(ctx: AppContext, data: Data, sort: str) -> None:
+    nulls = {r["id"] for r in data.rows if r["sort"][sort] is None}
+    assert nulls
+    for ascending in (True, False):
+        seen = _walk(ctx, data.coordinator, sort, ascending, size=3)
+        assert set(seen[-len(nulls) :]) == nulls
+
+
+@pytest.mark.parametrize("sort", sorted(queue.SORTS))
+def test_advisor_paging_stays_within_own_advisees(ctx: AppContext, data: Data, sort: str) -> None:
+    mine = data.advisors[0]
+    own = [r for r in _python_order(data, sort, False) if data.by_id[r]["advisor_id"] == mine.user_id]
+    assert _walk(ctx, mine, sort, False, size=2) == own
+
+
+def test_unknown_sort_is_refused(ctx: AppContext, data: Data) -> None:
+    with pytest.raises(InvalidInput):
+        queue.list_queue(ctx, actor=data.coordinator, sort="password_hash")
+
+
+def test_days_in_state_reads_the_other_way_round() -> None:
+    assert queue_sort.column_ascending("status_changed_at", True) is False
+    assert queue_sort.column_ascending("student", True) is True
 
 
 def test_advisors_see_only_their_own_advisees(ctx: AppContext, data: Data) -> None:
