@@ -12,10 +12,12 @@ from core.registration_view import RegistrationDetail
 from pages._ui import plain, run_action
 
 FLASH = "review_flash"
+LAST = "review_last_acted"
 
 
-def _done(message: str) -> None:
+def _done(message: str, registration_id: int) -> None:
     st.session_state[FLASH] = message
+    st.session_state[LAST] = registration_id
     st.rerun()
 
 
@@ -83,7 +85,7 @@ def _actions(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
                 )
             )
             if result:
-                _done(f"Registration {d.id}: {result.from_status} → {result.status}.")
+                _done(f"Registration {d.id}: {result.from_status} → {result.status}.", d.id)
 
 
 def _vote(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
@@ -95,7 +97,18 @@ def _vote(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
             lambda: workflow.vote(ctx, actor=actor, registration_id=d.id, vote=choice, remarks=remarks)
         )
         if outcome:
-            _done(f"Vote recorded. Registration {d.id} is {outcome.status}.")
+            _done(f"Vote recorded. Registration {d.id} is {outcome.status}.", d.id)
+
+
+def outcome(ctx: AppContext, actor: Actor, registration_id: int) -> None:
+    """The registration just acted on, with its updated timeline (it may have left the filtered list)."""
+    detail = run_action(
+        lambda: workflow.registration_detail(ctx, actor=actor, registration_id=registration_id)
+    )
+    if detail is not None:
+        with st.expander(f"Registration {registration_id} now", expanded=True):
+            _facts(detail)
+            _history(detail)
 
 
 def show(ctx: AppContext, actor: Actor, registration_id: int) -> None:

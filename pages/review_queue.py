@@ -21,6 +21,8 @@ ctx = context()
 st.title("Review queue")
 if flash := st.session_state.pop(detail.FLASH, None):
     st.success(flash)
+    if (last := st.session_state.pop(detail.LAST, None)) is not None:
+        detail.outcome(ctx, actor, int(last))
 
 with st.sidebar.expander("Queue filters", expanded=True):
     statuses = st.multiselect("Status", STATUSES, default=STATUSES[:3], key="rq_status")
