@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, Subquery, column, exists, func, or_, select, table, text
-from sqlalchemy.dialects.mysql import match
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require
@@ -22,12 +21,10 @@ from core.context import AppContext
 from core.errors import InvalidInput, NotFound
 from core.export import to_csv_bytes, to_excel_bytes
 from core.postings import PLACED_STATUSES, WORK_MODES
-from core.search_text import fts5_match, mysql_against
-from db.models import Company, Internship, PostingStatus, Program, Registration, internship_programs
+from core.search_sql import FACET_NAMES, SearchArgs, conditions, count_facets, filtered, sort_key, text_match
+from db.models import Company, Internship, Program, Registration, internship_programs
 
 SORTS = ("relevance", "newest", "stipend")
-FACET_LIMIT = 20
-SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 MAX_EXPORT = 10_000
 COLUMNS = ["id", "title", "company", "province", "work_mode", "stipend", "slots", "slots_left", "status"]
 
@@ -57,25 +54,6 @@ class SearchResult:
         return max(1, -(-self.total // self.page_size))
 
 
-@dataclass(frozen=True)
-class SearchArgs:
-    """The validated arguments of one search; also the facet cache key."""
-
-    query: str
-    province: str | None
-    work_mode: str | None
-    company_id: int | None
-    program_id: int | None
-    stipend_min: int | None
-    stipend_max: int | None
-    period_from: date | None
-    period_to: date | None
-    open_only: bool
-    sort: str
-    page: int
-    page_size: int
-
-
 def _validate(args: SearchArgs) -> None:
     if args.sort not in SORTS:
         raise InvalidInput("Sort by relevance, newest or stipend.")
@@ -91,123 +69,51 @@ def _validate(args: SearchArgs) -> None:
         raise InvalidInput("The period must start on or before its end.")
 
 
-def _hits(dialect: str, query: str) -> Subquery | None:
-    """(id, score) of postings matching the query, higher score = better; None = no text filter."""
-    if dialect == "mysql":
-        against = mysql_against(query)
-        if against is None:
-            return None
-        score = match(Internship.__table__.c.search_text, against=against, in_boolean_mode=True)
-        return select(Internship.id.label("id"), score.label("score")).where(score).subquery("hits")
-    expression = fts5_match(query)
-    if expression is None:
-        return None
-    fts = table("internships_fts", column("rowid"), column("rank"))
-    where = text("internships_fts MATCH :q").bindparams(q=expression)
-    return select(fts.c.rowid.label("id"), (-fts.c.rank).label("score")).where(where).subquery("hits")
+def _page(session: Session, dialect: str, args: SearchArgs, total: int | None = None) -> pd.DataFrame:
+    """One page of rows: the text match and filters pick the page's ids, then only those are decorated.
 
-
-def _program_open(program_id: int) -> ColumnElement[bool]:
-    link = internship_programs.c
-    return or_(
-        ~exists().where(link.internship_id == Internship.id),
-        exists().where(link.internship_id == Internship.id, link.program_id == program_id),
-    )
-
-
-def _conditions(args: SearchArgs, skip: str | None = None) -> list[ColumnElement[bool]]:
-    """WHERE clauses for every filter except the facet `skip` (standard faceting)."""
-    conds: list[ColumnElement[bool]] = []
-    if args.open_only:
-        conds.append(Internship.status == PostingStatus.OPEN)
-    if args.province and skip != "province":
-        conds.append(Internship.province == args.province)
-    if args.work_mode and skip != "work_mode":
-        conds.append(Internship.work_mode == args.work_mode)
-    if args.company_id is not None and skip != "company":
-        conds.append(Internship.company_id == args.company_id)
-    if args.program_id is not None:
-        conds.append(_program_open(args.program_id))
-    stipend = func.coalesce(Internship.stipend, 0)
-    if args.stipend_min is not None:
-        conds.append(stipend >= args.stipend_min)
-    if args.stipend_max is not None:
-        conds.append(stipend <= args.stipend_max)
-    if args.period_from:
-        conds.append(or_(Internship.period_end.is_(None), Internship.period_end >= args.period_from))
-    if args.period_to:
-        conds.append(or_(Internship.period_start.is_(None), Internship.period_start <= args.period_to))
-    return conds
-
-
-def _filtered(stmt: SelectT, hits: Subquery | None, conds: list[ColumnElement[bool]]) -> SelectT:
-    if hits is not None:
-        stmt = stmt.join(hits, hits.c.id == Internship.id)
-    return stmt.where(*conds)
-
-
-def _order(args: SearchArgs, hits: Subquery | None) -> list[Any]:
-    if args.sort == "stipend":
-        return [func.coalesce(Internship.stipend, -1).desc(), Internship.id.desc()]
-    if args.sort == "relevance" and hits is not None:
-        return [hits.c.score.desc(), Internship.id.desc()]
-    return [Internship.created_at.desc(), Internship.id.desc()]
-
-
-def _page(session: Session, dialect: str, args: SearchArgs) -> tuple[pd.DataFrame, int]:
-    hits, conds = _hits(dialect, args.query), _conditions(args)
-    count = _filtered(select(func.count()).select_from(Internship), hits, conds)
-    total = int(session.scalar(count) or 0)
+    With the `total` already known, a page past the end (or an empty result) needs no query.
+    """
+    if total is not None and (args.page - 1) * args.page_size >= total:
+        return _frame([])
+    hits = text_match(dialect, args.query)
+    ids = filtered(select(Internship.id.label("id"), sort_key(args, hits).label("k")), hits, conditions(args))
+    pg = (
+        ids.order_by(literal_column("k").desc(), Internship.id.desc())
+        .limit(args.page_size).offset((args.page - 1) * args.page_size).subquery("pg")
+    )  # fmt: skip
     taken = (
-        select(Registration.internship_id.label("iid"), func.count().label("n"))
-        .where(Registration.status.in_(PLACED_STATUSES), Registration.internship_id.is_not(None))
-        .group_by(Registration.internship_id)
-        .subquery("taken")
-    )
+        select(func.count()).where(Registration.internship_id == Internship.id,
+                                   Registration.status.in_(PLACED_STATUSES))
+        .correlate(Internship).scalar_subquery()
+    )  # fmt: skip
     stmt = select(
         Internship.id, Internship.title, Company.name_th, Internship.province, Internship.work_mode,
-        Internship.stipend, Internship.slots, Internship.slots - func.coalesce(taken.c.n, 0),
-        Internship.status,
-    ).select_from(Internship).join(Company, Company.id == Internship.company_id)  # fmt: skip
-    stmt = _filtered(stmt.outerjoin(taken, taken.c.iid == Internship.id), hits, conds)
-    stmt = stmt.order_by(*_order(args, hits)).limit(args.page_size).offset((args.page - 1) * args.page_size)
-    rows = [list(r) for r in session.execute(stmt)]
+        Internship.stipend, Internship.slots, Internship.slots - taken, Internship.status,
+    ).select_from(pg).join(Internship, Internship.id == pg.c.id)  # fmt: skip
+    stmt = stmt.join(Company, Company.id == Internship.company_id)
+    return _frame([list(r) for r in session.execute(stmt.order_by(pg.c.k.desc(), pg.c.id.desc()))])
+
+
+def _frame(rows: list[list[Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for key in ("work_mode", "status"):
         frame[key] = frame[key].map(lambda v: getattr(v, "value", v)).astype("string")
     frame["stipend"] = frame["stipend"].astype("Int64")
     frame["slots_left"] = frame["slots_left"].astype("int64")
-    return frame, total
+    return frame
 
 
-def _facet(session: Session, dialect: str, args: SearchArgs, name: str) -> list[list[Any]]:
-    """[[value, label, count], ...] for one facet, counted without that facet's own filter."""
-    hits, conds = _hits(dialect, args.query), _conditions(args, skip=name)
-    count = func.count().label("n")
-    stmt: Select[*tuple[Any, ...]]
-    if name == "company":
-        stmt = select(Company.id, Company.name_th, count).select_from(Internship)
-        stmt = stmt.join(Company, Company.id == Internship.company_id)
-        stmt = _filtered(stmt, hits, conds).group_by(Company.id, Company.name_th)
-        stmt = stmt.order_by(count.desc(), Company.name_th).limit(FACET_LIMIT)
-    else:
-        col = Internship.province if name == "province" else Internship.work_mode
-        stmt = _filtered(select(col, col, count).select_from(Internship), hits, conds).group_by(col)
-        stmt = stmt.order_by(count.desc(), col)
-    return [[_plain(v), _plain(label), int(n)] for v, label, n in session.execute(stmt)]
-
-
-def _plain(value: object) -> str:
-    return str(getattr(value, "value", value))
-
-
-def _facets(ctx: AppContext, args: SearchArgs) -> dict[str, tuple[FacetCount, ...]]:
-    def compute() -> dict[str, list[list[Any]]]:
-        with ctx.sessions.begin() as session:
-            return {n: _facet(session, ctx.db.dialect, args, n) for n in ("province", "work_mode", "company")}
-
-    raw = ctx.cache.get_or_compute(("postings",), "search.facets", asdict(args), compute)
-    return {n: tuple(FacetCount(str(v), str(lbl), int(c)) for v, lbl, c in raw[n]) for n in raw}
+def _facets(
+    ctx: AppContext, session: Session, args: SearchArgs
+) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
+    """The total and facet counts, cached: paging and re-sorting the same search reuse them."""
+    key = asdict(replace(args, sort="", page=0, page_size=0))
+    raw = ctx.cache.get_or_compute(
+        ("postings",), "search.counts", key, lambda: count_facets(session, ctx.db.dialect, args)
+    )
+    facets = {n: tuple(FacetCount(str(v), str(lbl), int(c)) for v, lbl, c in raw[n]) for n in FACET_NAMES}
+    return int(raw["total"]), facets
 
 
 def search_postings(
@@ -236,8 +142,9 @@ def search_postings(
     )  # fmt: skip
     _validate(args)
     with ctx.sessions.begin() as session:
-        frame, total = _page(session, ctx.db.dialect, args)
-    return SearchResult(frame, total, args.page, args.page_size, _facets(ctx, args))
+        total, facets = _facets(ctx, session, args)
+        frame = _page(session, ctx.db.dialect, args, total)
+    return SearchResult(frame, total, args.page, args.page_size, facets)
 
 
 def export_postings(
@@ -267,7 +174,7 @@ def export_postings(
     )  # fmt: skip
     _validate(args)
     with ctx.sessions.begin() as session:
-        frame, _ = _page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT))
+        frame = _page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT))
     frame = frame.rename(columns={"stipend": "stipend_thb_month"})
     return to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name="Postings")
 
