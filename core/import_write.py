@@ -108,6 +108,7 @@ def write_registrations(
             "section_id": v["section_id"],
             "advisor_id": v["advisor_id"],
             "status": status,
+            "furthest_stage": 0,  # submitted: the funnel's first stage
             "version": 1,
             "submitted_at": now,
             "status_changed_at": now,

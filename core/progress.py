@@ -9,7 +9,7 @@ registrations submitted by then, each in the state of its last event at or befor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core import clock
 from core import progress_data as data
+from core import progress_sql as sql
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
@@ -101,41 +102,34 @@ def filter_options(ctx: AppContext, *, actor: Actor) -> FilterOptions:
         )
 
 
-def _counts(regs: pd.DataFrame, evs: pd.DataFrame, cutoff: pd.Timestamp | None) -> dict[str, int]:
-    if cutoff is not None:
-        regs = regs[regs["submitted_at"] <= cutoff]
-        evs = evs[(evs["at"] <= cutoff) & evs["registration_id"].isin(regs["id"])]
-        last = evs.groupby("registration_id")["to_status"].last()
-        status = last.reindex(regs["id"]).fillna("submitted")
-    else:
-        status = regs["status"]
-    tally = status.value_counts()
-    reached = data.reached_rank(regs, evs)
+def _counts(frame: pd.DataFrame) -> dict[str, int]:
+    tally = frame.groupby("status")["n"].sum()
     counts = {key: int(tally.get(key, 0)) for key in KPI_LABELS}
-    counts["registered"] = len(regs)
-    counts["approved"] = int((reached >= STAGES.index("advisor_approved")).sum())
+    counts["registered"] = int(frame["n"].sum())
+    counts["approved"] = int(frame.loc[frame["stage"] >= STAGES.index("advisor_approved"), "n"].sum())
     return counts
 
 
-def _previous_cutoff(regs: pd.DataFrame, prev: pd.DataFrame, today: date) -> pd.Timestamp | None:
-    if regs.empty or prev.empty:
+def _previous_cutoff(first: datetime | None, prev_first: datetime | None, today: date) -> datetime | None:
+    if first is None or prev_first is None:
         return None
-    offset = max(0, (today - regs["submitted_at"].min().date()).days)
-    end_day = prev["submitted_at"].min().date() + timedelta(days=offset)
-    return pd.Timestamp(datetime.combine(end_day, time.max), tz="UTC")
+    offset = max(0, (today - first.date()).days)
+    return datetime.combine(prev_first.date() + timedelta(days=offset), time.max, tzinfo=UTC)
 
 
 def _kpi_counts(ctx: AppContext, filters: ProgressFilters, today: date) -> dict[str, Any]:
-    regs, evs = data.registrations(ctx, filters), data.events(ctx, filters)
-    result: dict[str, Any] = {"current": _counts(regs, evs, None), "previous": None, "cutoff": None}
-    previous = filters.previous_term()
-    if previous is not None:
-        prev_regs = data.registrations(ctx, previous)
-        cutoff = _previous_cutoff(regs, prev_regs, today)
+    with ctx.sessions.begin() as session:
+        current = sql.status_stage_counts(session, filters)
+        result: dict[str, Any] = {"current": _counts(current), "previous": None, "cutoff": None}
+        previous = filters.previous_term()
+        if previous is None:
+            return result
+        first = sql.first_submitted(session, filters)
+        cutoff = _previous_cutoff(first, sql.first_submitted(session, previous), today)
         if cutoff is not None:
-            result["previous"] = _counts(prev_regs, data.events(ctx, previous), cutoff)
+            result["previous"] = _counts(sql.status_stage_counts_at(session, previous, cutoff))
             result["cutoff"] = cutoff.isoformat()
-    return result
+        return result
 
 
 def _rate(counts: dict[str, int] | None) -> float | None:
@@ -168,11 +162,10 @@ def kpis(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, target: flo
 
 
 def _funnel(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
-    regs = data.registrations(ctx, filters)
-    reached = data.reached_rank(regs, data.events(ctx, filters))
-    return pd.DataFrame(
-        {"stage": list(STAGES), "reached": [int((reached >= i).sum()) for i in range(len(STAGES))]}
-    )
+    with ctx.sessions.begin() as session:
+        frame = sql.status_stage_counts(session, filters)
+    reached = [int(frame.loc[frame["stage"] >= i, "n"].sum()) for i in range(len(STAGES))]
+    return pd.DataFrame({"stage": list(STAGES), "reached": reached})
 
 
 def funnel(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.DataFrame:
@@ -184,10 +177,10 @@ def funnel(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.Dat
 
 
 def _timeline(ctx: AppContext, filters: ProgressFilters, freq: str) -> pd.DataFrame:
-    regs = data.registrations(ctx, filters)
-    naive = regs["submitted_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    period = naive.dt.to_period(freq).dt.start_time
-    frame = regs.assign(period=period).groupby(["period", "status"]).size().rename("registrations")
+    with ctx.sessions.begin() as session:
+        days = sql.submitted_per_day(session, filters)
+    period = days["day"].dt.to_period(freq).dt.start_time
+    frame = days.assign(period=period).groupby(["period", "status"])["n"].sum().rename("registrations")
     return frame.reset_index().sort_values(["period", "status"], ignore_index=True)
 
 
@@ -203,11 +196,9 @@ def timeline(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, freq: s
 
 
 def _breakdown(ctx: AppContext, filters: ProgressFilters, dimension: str, top: int) -> pd.DataFrame:
-    key, label = DIMENSIONS[dimension]
-    regs = data.registrations(ctx, filters).dropna(subset=[key])
-    regs = regs.assign(placed=regs["status"].isin(PLACED), key=regs[key].astype(str))
-    grouped = regs.groupby(["key", label]).agg(registrations=("id", "size"), placed=("placed", "sum"))
-    grouped = grouped.reset_index().rename(columns={label: "label"})
+    with ctx.sessions.begin() as session:
+        counts = sql.breakdown_counts(session, filters, dimension)
+    grouped = counts.groupby(["key", "label"])[["registrations", "placed"]].sum().reset_index()
     grouped = grouped.sort_values(["registrations", "label"], ascending=[False, True], ignore_index=True)
     head, rest = grouped.head(top), grouped.iloc[top:]
     if not rest.empty:
@@ -237,8 +228,7 @@ def _select(ctx: AppContext, filters: ProgressFilters, dimension: str, value: st
     if dimension == "stage":
         if value not in STAGES:
             raise InvalidInput(f"Unknown stage: {value}.")
-        reached = data.reached_rank(regs, data.events(ctx, filters))
-        return regs[reached >= STAGES.index(value)]
+        return regs[regs["furthest_stage"] >= STAGES.index(value)]
     if dimension == "status":
         return regs[regs["status"] == value]
     if dimension not in DIMENSIONS:

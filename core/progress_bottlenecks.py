@@ -134,8 +134,7 @@ def _overdue_by_approver(ctx: AppContext, overdue: pd.DataFrame) -> pd.DataFrame
 def queue_ageing(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, oldest: int = 10) -> QueueAgeing:
     """How long open registrations have waited, the oldest of them, and who holds overdue ones."""
     require(actor, Permission.VIEW_PROGRESS)
-    regs = data.registrations(ctx, filters)
-    open_items = regs[regs["status"].isin(OPEN_STATES)]
+    open_items = data.registrations_in(ctx, filters, OPEN_STATES)
     age = (pd.Timestamp(clock.now()) - open_items["status_changed_at"]).dt.total_seconds() / 86400
     open_items = open_items.assign(days_in_state=age)
     limit = ctx.settings.overdue_days

@@ -1,7 +1,9 @@
 """The compact queries behind the progress page: one row per registration, one per event.
 
 Both frames are cached under the "registrations" namespace (writers bump it), keyed by the
-filters, so every aggregate on the page is computed in pandas from the same snapshot.
+filters. KPIs, funnel, timeline and breakdowns no longer read them (see core.progress_sql);
+the registrations frame serves drill-downs and export (both on demand), its open-only subset
+the queue tab, and the events frame only the bottlenecks (time in state), on demand.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from db.models import (
     Student,
     User,
 )
+from db.models.registrations import FUNNEL_RANK, FUNNEL_STAGES
 
 NAMESPACE = ("registrations",)
 
 # The positive path through the state machine, in order; the funnel counts "reached at least".
-STAGES = ("submitted", "advisor_approved", "committee_approved", "placed", "in_progress", "completed")
-STAGE_RANK = {**{s: i for i, s in enumerate(STAGES)}, "failed": STAGES.index("in_progress")}
+STAGES = FUNNEL_STAGES
+STAGE_RANK = FUNNEL_RANK
 PLACED = frozenset({"placed", "in_progress", "completed"})
 
 REG_COLUMNS = [
@@ -55,6 +58,7 @@ REG_COLUMNS = [
     "company_id",
     "company",
     "province",
+    "furthest_stage",
 ]
 EVENT_COLUMNS = ["event_id", "registration_id", "to_status", "at", "actor_id", "next_at", "next_actor_id"]
 
@@ -83,7 +87,8 @@ class ProgressFilters:
 Query = Select[*tuple[Any, ...]]
 
 
-def _filtered(stmt: Query, filters: ProgressFilters) -> Query:
+def filtered(stmt: Query, filters: ProgressFilters) -> Query:
+    """`stmt` (over Registration) joined to student, program and section, restricted by `filters`."""
     stmt = (
         stmt.join(Student, Student.id == Registration.student_id)
         .join(Program, Program.id == Student.program_id)
@@ -108,7 +113,8 @@ def _frame(session: Session, stmt: Query, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def _raw(column: Any) -> Any:
+def raw(column: Any) -> Any:
+    """`column` read as its stored string (no per-value enum/datetime processing)."""
     # Skip per-value result processing (enum and UTC datetime objects, ~10 s per million rows):
     # statuses arrive as their string values, times as naive UTC that pandas converts in one go.
     return type_coerce(column, String())
@@ -129,19 +135,24 @@ _REG_FIELDS = (
     CourseSection.id,
     CourseSection.coordinator_id,
     Registration.advisor_id,
-    _raw(Registration.status),
-    _raw(Registration.submitted_at),
-    _raw(Registration.status_changed_at),
+    raw(Registration.status),
+    raw(Registration.submitted_at),
+    raw(Registration.status_changed_at),
     Company.id,
     Company.name_th,
     Internship.province,
+    Registration.furthest_stage,
 )
 
 
-def _query_registrations(session: Session, filters: ProgressFilters) -> pd.DataFrame:
+def _query_registrations(
+    session: Session, filters: ProgressFilters, statuses: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     stmt = select(*_REG_FIELDS).select_from(Registration)
+    if statuses is not None:
+        stmt = stmt.where(Registration.status.in_(statuses))
     stmt = (
-        _filtered(stmt, filters)
+        filtered(stmt, filters)
         .join(Faculty, Faculty.id == Program.faculty_id)
         .join(Course, Course.id == CourseSection.course_id)
         .outerjoin(Internship, Internship.id == Registration.internship_id)
@@ -160,18 +171,18 @@ def _query_events(session: Session, filters: ProgressFilters) -> pd.DataFrame:
     # LEAD pairs each event with the next one of the same registration: how long the state it
     # entered lasted, and who ended it. Filters are per registration, so partitions stay whole.
     partition, order = RegistrationEvent.registration_id, (RegistrationEvent.at, RegistrationEvent.id)
-    next_at = _raw(func.lead(RegistrationEvent.at).over(partition_by=partition, order_by=order))
+    next_at = raw(func.lead(RegistrationEvent.at).over(partition_by=partition, order_by=order))
     next_actor = func.lead(RegistrationEvent.actor_id).over(partition_by=partition, order_by=order)
     stmt = select(
         RegistrationEvent.id,
         RegistrationEvent.registration_id,
-        _raw(RegistrationEvent.to_status),
-        _raw(RegistrationEvent.at),
+        raw(RegistrationEvent.to_status),
+        raw(RegistrationEvent.at),
         RegistrationEvent.actor_id,
         next_at,
         next_actor,
     ).select_from(RegistrationEvent)
-    stmt = _filtered(stmt.join(Registration, Registration.id == RegistrationEvent.registration_id), filters)
+    stmt = filtered(stmt.join(Registration, Registration.id == RegistrationEvent.registration_id), filters)
     frame = _frame(session, stmt, EVENT_COLUMNS)
     for column in ("at", "next_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
@@ -190,6 +201,17 @@ def registrations(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     return ctx.cache.get_or_compute(NAMESPACE, "progress.registrations", filters.key(), compute)
 
 
+def registrations_in(ctx: AppContext, filters: ProgressFilters, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Like registrations(), only those now in one of `statuses` (the open queue is ~10% of all)."""
+
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return _query_registrations(session, filters, statuses)
+
+    args = {**filters.key(), "statuses": list(statuses)}
+    return ctx.cache.get_or_compute(NAMESPACE, "progress.registrations_in", args, compute)
+
+
 def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     """One row per timeline event of those registrations, with the next event's time and actor."""
 
@@ -204,10 +226,3 @@ def user_names(ctx: AppContext) -> dict[int, str]:
     """Every user's full name by id (for naming approvers)."""
     with ctx.sessions.begin() as session:
         return {int(i): str(n) for i, n in session.execute(select(User.id, User.full_name)).all()}
-
-
-def reached_rank(frame: pd.DataFrame, events_frame: pd.DataFrame) -> pd.Series:
-    """The furthest stage index each registration in `frame` reached (0 = submitted)."""
-    ranks = events_frame["to_status"].map(STAGE_RANK).fillna(0)
-    furthest = ranks.groupby(events_frame["registration_id"]).max()
-    return furthest.reindex(frame["id"]).fillna(0).astype(int).set_axis(frame.index)

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit, clock
@@ -25,6 +25,7 @@ from db.models import (
     section_committee,
 )
 from db.models import RegistrationStatus as S
+from db.models.registrations import funnel_rank
 
 MAX_REASON = 2000
 _DECIDED = frozenset({S.COMMITTEE_APPROVED, S.PLACED, S.REJECTED, S.WITHDRAWN, S.COMPLETED, S.FAILED})
@@ -112,6 +113,10 @@ def _values(row: Transition, reg: Registration, now: datetime) -> dict[str, Any]
         "status_changed_at": now,
         "updated_at": now,
     }
+    rank = funnel_rank(row.target.value)
+    if rank:  # furthest_stage only grows: the furthest funnel stage ever reached
+        furthest = Registration.furthest_stage
+        values["furthest_stage"] = case((furthest < rank, rank), else_=furthest)
     if row.target in _DECIDED:
         values["decided_at"] = now
     elif row.target == S.SUBMITTED:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from db import demo_text as txt
 from db.demo_load import Loader, Row
 from db.models import Base
+from db.models.registrations import funnel_rank
 
 T = Base.metadata.tables
 EPOCH = datetime(1970, 1, 1)  # naive UTC, see _dt
@@ -265,7 +266,8 @@ class Timelines:
             "id": rid, "student_id": self.student_base + plan.student + 1,
             "section_id": self.section_ids[plan.section], "advisor_id": self.advisor_of[plan.student],
             "internship_id": plan.internship if final in OCCUPIES else None, "status": final,
-            "version": len(path), "submitted_at": _dt(times[0]), "status_changed_at": last,
+            "version": len(path), "furthest_stage": max(funnel_rank(s) for s in path),
+            "submitted_at": _dt(times[0]), "status_changed_at": last,
             "updated_at": last,
             "decided_at": _dt(decided) if decided and final in DECIDED else None})  # fmt: skip
 

@@ -99,16 +99,18 @@ with breakdown_tab:
         if frame is not None:
             fig = charts.breakdown(frame, f"Registrations by {dimension}", dimension.title())
             _chart(fig, f"chart_{dimension}", dimension)
-with bottleneck_tab:
-    times = run_action(lambda: progress_bottlenecks.time_in_state(ctx, actor=actor, filters=filters))
-    if times is not None and not times.per_stage.empty:
+with bottleneck_tab:  # reads every timeline event: paid only when the toggle is on
+    times = None
+    if st.toggle("Show bottlenecks (slower: reads every timeline event)", key="progress_bottlenecks"):
+        times = run_action(lambda: progress_bottlenecks.time_in_state(ctx, actor=actor, filters=filters))
+    if times and not times.per_stage.empty:
         st.plotly_chart(charts.stage_times(times.per_stage), key="chart_stage_times")
         states = list(times.per_stage["state"])
         state = st.selectbox(
             "Approvers for state", states, format_func=lambda s: charts.STAGE_LABELS.get(s, s)
         )
         st.plotly_chart(charts.approver_times(times.per_approver, state), key="chart_approvers")
-    elif times is not None:
+    elif times:
         st.info("No finished steps yet for these filters.")
 with queue_tab:
     ageing = run_action(lambda: progress_bottlenecks.queue_ageing(ctx, actor=actor, filters=filters))
@@ -136,11 +138,15 @@ if drill:
 else:
     st.caption("Click a bar or a funnel stage to list the registrations behind it.")
 
-data = run_action(lambda: progress.export_frame(ctx, actor=actor, filters=filters))
-if data is not None:
-    left, right = st.columns(2)
-    left.download_button("Export CSV", lambda: export.to_csv_bytes(data), "progress.csv", "text/csv")
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    right.download_button(
-        "Export Excel", lambda: export.to_excel_bytes(data, sheet_name="progress"), "progress.xlsx", xlsx
-    )
+
+def rows_now() -> Any:
+    """The export rows, read only when a download is clicked (deferred data)."""
+    return progress.export_frame(ctx, actor=actor, filters=filters)
+
+
+left, right = st.columns(2)
+left.download_button("Export CSV", lambda: export.to_csv_bytes(rows_now()), "progress.csv", "text/csv")
+xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+right.download_button(
+    "Export Excel", lambda: export.to_excel_bytes(rows_now(), sheet_name="progress"), "progress.xlsx", xlsx
+)

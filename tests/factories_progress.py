@@ -25,6 +25,7 @@ from db.models import (
     WorkMode,
     section_committee,
 )
+from db.models.registrations import funnel_rank
 
 _serial = itertools.count(1)
 
@@ -119,6 +120,7 @@ class Builder:
                 internship_id=internship_id,
                 advisor_id=advisor_id,
                 status=RegistrationStatus(steps[-1].status),
+                furthest_stage=max(funnel_rank(s.status) for s in steps),
                 submitted_at=steps[0].at,
                 status_changed_at=steps[-1].at,
                 updated_at=steps[-1].at,

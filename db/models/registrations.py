@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import MYSQL_TABLE_ARGS, Base, utcnow
 from db.models.enums import RegistrationStatus, Vote, enum_column
 from db.types import UtcDateTime
+
+# The positive path through the state machine, in order; furthest_stage is an index into it.
+FUNNEL_STAGES = ("submitted", "advisor_approved", "committee_approved", "placed", "in_progress", "completed")
+# Stage rank of each status a timeline event can enter (failed counts as having been in progress).
+FUNNEL_RANK = {**{s: i for i, s in enumerate(FUNNEL_STAGES)}, "failed": FUNNEL_STAGES.index("in_progress")}
+
+
+def funnel_rank(status: str | None) -> int:
+    """The funnel stage index a status stands for (0 for statuses off the positive path)."""
+    return FUNNEL_RANK.get(str(status), 0) if status is not None else 0
 
 
 class Registration(Base):
@@ -26,6 +36,15 @@ class Registration(Base):
         Index("ix_registrations_section_status", "section_id", "status"),
         Index("ix_registrations_internship_status", "internship_id", "status"),
         Index("ix_registrations_submitted", "submitted_at", "status"),
+        # The progress page: GROUP BY (furthest_stage, status) and MIN/day of submitted_at, per section.
+        Index(
+            "ix_registrations_progress",
+            "section_id",
+            "status",
+            "furthest_stage",
+            "student_id",
+            "submitted_at",
+        ),
         MYSQL_TABLE_ARGS,
     )
 
@@ -43,6 +62,8 @@ class Registration(Base):
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Denormalised: the furthest FUNNEL_STAGES index any timeline event reached (kept by every writer).
+    furthest_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -97,3 +97,39 @@ def test_replicas_starting_together_migrate_once(tmp_path: Path) -> None:
     assert {t.name for t in Base.metadata.sorted_tables} <= set(inspect(engine).get_table_names())
     engine.dispose()
     downgrade(url, "base")
+
+
+def test_0003_backfills_furthest_stage_and_downgrades_without_losing_rows(tmp_path: Path) -> None:
+    """The backfill takes the furthest funnel stage of each timeline; the downgrade keeps every row."""
+    import sqlite3
+
+    path = tmp_path / "m3.sqlite3"
+    upgrade(f"sqlite:///{path}", "0002")
+    paths = {
+        1: ["submitted", "advisor_approved", "rejected"],
+        2: ["submitted"],
+        3: ["placed", "in_progress", "failed"],
+    }
+    t = "2026-01-01 00:00:00.000000"
+    with sqlite3.connect(path) as conn:  # foreign keys are off here: bare rows are enough
+        for rid, steps in paths.items():
+            conn.execute(
+                "INSERT INTO registrations (id, student_id, section_id, status, version, submitted_at, "
+                "status_changed_at, updated_at) VALUES (?, ?, 1, ?, 1, ?, ?, ?)",
+                (rid, rid, steps[-1], t, t, t),
+            )
+            for step in steps:
+                conn.execute(
+                    "INSERT INTO registration_events (registration_id, to_status, at) VALUES (?, ?, ?)",
+                    (rid, step, t),
+                )
+        conn.execute("INSERT INTO registrations (id, student_id, section_id, status, version, submitted_at, "
+                     "status_changed_at, updated_at) VALUES (4, 4, 1, 'submitted', 1, ?, ?, ?)", (t, t, t))  # fmt: skip
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        stages = dict(conn.execute("SELECT id, furthest_stage FROM registrations").fetchall())
+    assert stages == {1: 1, 2: 0, 3: 4, 4: 0}
+    downgrade(f"sqlite:///{path}", "0002")  # with foreign keys on, a table rebuild would cascade
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM registration_events").fetchone() == (7,)
+        assert conn.execute("SELECT count(*) FROM registrations").fetchone() == (4,)

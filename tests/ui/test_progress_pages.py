@@ -74,3 +74,19 @@ def test_monitoring_only_for_admin(ctx, session_for, role: str) -> None:
         assert not offered
         assert "You do not have access to this page." in texts(at)
         assert len(at.metric) == 0
+
+
+def test_bottlenecks_are_read_only_when_asked_for(ctx, session_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core import progress_data
+
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    calls: list[object] = []
+    real = progress_data.events
+    monkeypatch.setattr(progress_data, "events", lambda *a: calls.append(a) or real(*a))
+    at = signed_in(actor, "pages/progress.py")
+    assert not at.exception, at.exception
+    assert not calls and "Approvers for state" not in [s.label for s in at.selectbox]
+    at.toggle(key="progress_bottlenecks").set_value(True).run()
+    assert not at.exception, at.exception
+    assert calls and "Approvers for state" in [s.label for s in at.selectbox]

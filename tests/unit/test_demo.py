@@ -247,3 +247,15 @@ def test_every_day_of_the_year_has_past_running_and_upcoming_terms(offset: int) 
     assert phases.count("past") >= 2 and len({t.year for t in terms}) == 2
     running = terms[phases.index("running")]
     assert running.start <= now < terms[phases.index("upcoming")].start
+
+
+def test_furthest_stage_matches_each_timeline(loaded: Loaded) -> None:
+    from db.models import Registration, RegistrationEvent
+    from db.models.registrations import funnel_rank
+
+    with loaded.db.engine.connect() as conn:
+        stored = dict(conn.execute(select(Registration.id, Registration.furthest_stage)).all())
+        truth = dict.fromkeys(stored, 0)
+        for rid, to in conn.execute(select(RegistrationEvent.registration_id, RegistrationEvent.to_status)):
+            truth[rid] = max(truth[rid], funnel_rank(to.value))
+    assert stored == truth and len(set(truth.values())) == 6
