@@ -29,6 +29,7 @@ from db.models import (
     WorkMode,
     section_committee,
 )
+from db.models.registrations import funnel_rank
 
 _serial = itertools.count(1)
 
@@ -156,6 +157,8 @@ def registration(
             internship_id=internship_id,
             advisor_id=advisor_id,
             status=state,
+            # Consistent with the one timeline event below, as every real writer keeps it.
+            furthest_stage=fields.pop("furthest_stage", funnel_rank(state.value)),
             submitted_at=fields.pop("submitted_at", when),
             status_changed_at=when,
             **fields,
