@@ -87,24 +87,41 @@ class ProgressFilters:
 Query = Select[*tuple[Any, ...]]
 
 
-def filtered(stmt: Query, filters: ProgressFilters) -> Query:
-    """`stmt` (over Registration) joined to student, program and section, restricted by `filters`."""
-    stmt = (
-        stmt.join(Student, Student.id == Registration.student_id)
-        .join(Program, Program.id == Student.program_id)
-        .join(CourseSection, CourseSection.id == Registration.section_id)
-    )
+def scoped(
+    stmt: Query,
+    filters: ProgressFilters,
+    *,
+    student: bool = False,
+    program: bool = False,
+    section: bool = False,
+) -> Query:
+    """`stmt` (over Registration) restricted by `filters`, joining only what they or the caller need."""
+    program = program or filters.faculty_id is not None
+    student = student or program or filters.program_id is not None
+    term = (filters.academic_year, filters.semester, filters.course_id)
+    section = section or any(v is not None for v in term)
+    if student:
+        stmt = stmt.join(Student, Student.id == Registration.student_id)
+    if program:
+        stmt = stmt.join(Program, Program.id == Student.program_id)
+    if section:
+        stmt = stmt.join(CourseSection, CourseSection.id == Registration.section_id)
     conditions = [
         (filters.academic_year, CourseSection.academic_year),
         (filters.semester, CourseSection.semester),
         (filters.faculty_id, Program.faculty_id),
-        (filters.program_id, Program.id),
+        (filters.program_id, Student.program_id),
         (filters.course_id, CourseSection.course_id),
     ]
     for value, column in conditions:
         if value is not None:
             stmt = stmt.where(column == value)
     return stmt
+
+
+def filtered(stmt: Query, filters: ProgressFilters) -> Query:
+    """`stmt` (over Registration) joined to student, program and section, restricted by `filters`."""
+    return scoped(stmt, filters, student=True, program=True, section=True)
 
 
 def _frame(session: Session, stmt: Query, columns: list[str]) -> pd.DataFrame:

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from core.progress_data import PLACED, ProgressFilters, raw
+from core.progress_data import PLACED, ProgressFilters, raw, scoped
 from db.models import (
     Company,
     Course,
@@ -70,38 +70,6 @@ def _lookup(dimension: str) -> Query:
     return select(Internship.id, Internship.province, Internship.province).where(
         Internship.province.is_not(None)
     )
-
-
-def scoped(
-    stmt: Query,
-    filters: ProgressFilters,
-    *,
-    student: bool = False,
-    program: bool = False,
-    section: bool = False,
-) -> Query:
-    """`stmt` (over Registration) restricted by `filters`, joining only what they or the caller need."""
-    program = program or filters.faculty_id is not None
-    student = student or program or filters.program_id is not None
-    term = (filters.academic_year, filters.semester, filters.course_id)
-    section = section or any(v is not None for v in term)
-    if student:
-        stmt = stmt.join(Student, Student.id == Registration.student_id)
-    if program:
-        stmt = stmt.join(Program, Program.id == Student.program_id)
-    if section:
-        stmt = stmt.join(CourseSection, CourseSection.id == Registration.section_id)
-    conditions = [
-        (filters.academic_year, CourseSection.academic_year),
-        (filters.semester, CourseSection.semester),
-        (filters.faculty_id, Program.faculty_id),
-        (filters.program_id, Student.program_id),
-        (filters.course_id, CourseSection.course_id),
-    ]
-    for value, column in conditions:
-        if value is not None:
-            stmt = stmt.where(column == value)
-    return stmt
 
 
 def status_stage_counts(session: Session, filters: ProgressFilters) -> pd.DataFrame:
