@@ -36,6 +36,7 @@ MAX_EXPORT = 50_000
 MAX_TEXT = 200  # SQLite refuses LIKE patterns over 50,000 bytes
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+WAITING = {s.value for s in AWAITING_REVIEW} | {RegistrationStatus.NEEDS_CHANGES.value}
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,10 @@ def _sorted(filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueC
     stmt = stmt.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)))
     if cursor is not None:
         stmt = stmt.where(after(key, ascending, cursor.values, cursor.id))
+    if filters.statuses and {str(v) for v in filters.statuses} <= WAITING:
+        # Waiting registrations are the newest few thousand: walking the whole time index from the
+        # oldest row to find them took 157 ms at 200k on MariaDB; the status index takes 25 ms.
+        stmt = stmt.with_hint(Registration, "IGNORE INDEX (ix_registrations_changed)", "mysql")
     return stmt
 
 
