@@ -39,6 +39,7 @@ class PageSpec:
     icon: str
     permission: Permission | None
     section: str = "Office"
+    hidden: bool = False  # reachable by link, not listed in the sidebar
 
 
 PAGES = [
@@ -50,6 +51,13 @@ PAGES = [
     PageSpec("pages/review_queue.py", "Review queue", ":material/fact_check:", Permission.REVIEW_QUEUE),
     PageSpec("pages/courses.py", "Courses", ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", "Import", ":material/upload:", Permission.IMPORT_REGISTRATIONS),
+    PageSpec(
+        "pages/registration.py",
+        "Registration",
+        ":material/description:",
+        Permission.VIEW_REGISTRATION,
+        hidden=True,
+    ),
     PageSpec("pages/admin_users.py", "Users", ":material/group:", Permission.MANAGE_USERS, "Admin"),
     PageSpec("pages/monitoring.py", "Monitoring", ":material/speed:", Permission.VIEW_MONITORING, "Admin"),
 ]
@@ -148,7 +156,13 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
         if spec.permission is None or actor.can(spec.permission):
-            page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
+            page = st.Page(
+                spec.path,
+                title=spec.title,
+                icon=spec.icon,
+                default=spec.path == "pages/home.py",
+                visibility="hidden" if spec.hidden else "visible",
+            )
             sections.setdefault(spec.section, []).append(page)
     return sections
 

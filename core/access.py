@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MANAGE_POSTINGS = "manage_postings"
     VIEW_PROGRESS = "view_progress"
     VIEW_MONITORING = "view_monitoring"
+    VIEW_REGISTRATION = "view_registration"
 
 
 _ALL = frozenset(Permission)
@@ -38,11 +39,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_REGISTRATIONS,
             Permission.SEARCH_POSTINGS,
             Permission.VIEW_PROGRESS,
+            Permission.VIEW_REGISTRATION,
         }
     ),
-    Role.ADVISOR: frozenset({Permission.VIEW_HOME, Permission.REVIEW_QUEUE}),
+    Role.ADVISOR: frozenset({Permission.VIEW_HOME, Permission.REVIEW_QUEUE, Permission.VIEW_REGISTRATION}),
     Role.STAFF: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.MANAGE_POSTINGS}),
-    Role.MANAGER: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.VIEW_PROGRESS}),
+    Role.MANAGER: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.SEARCH_POSTINGS,
+            Permission.VIEW_PROGRESS,
+            Permission.VIEW_REGISTRATION,
+        }
+    ),
 }
 
 

@@ -135,7 +135,7 @@ def _options(actor: Actor, reg: Registration) -> tuple[ActionOption, ...]:
 
 def registration_detail(ctx: AppContext, *, actor: Actor, registration_id: int) -> RegistrationDetail:
     """The registration with its student, posting, timeline, votes and the actions valid now for `actor`."""
-    require(actor, Permission.REVIEW_QUEUE)
+    require(actor, Permission.VIEW_REGISTRATION)
     with ctx.sessions.begin() as session:
         reg = get_registration(session, registration_id)
         if not may_view(session, actor, reg):

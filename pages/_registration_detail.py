@@ -102,13 +102,18 @@ def _vote(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
 
 def outcome(ctx: AppContext, actor: Actor, registration_id: int) -> None:
     """The registration just acted on, with its updated timeline (it may have left the filtered list)."""
+    with st.expander(f"Registration {registration_id} now", expanded=True):
+        read_only(ctx, actor, registration_id)
+
+
+def read_only(ctx: AppContext, actor: Actor, registration_id: int) -> None:
+    """Facts, timeline and votes of one registration, without action buttons."""
     detail = run_action(
         lambda: workflow.registration_detail(ctx, actor=actor, registration_id=registration_id)
     )
     if detail is not None:
-        with st.expander(f"Registration {registration_id} now", expanded=True):
-            _facts(detail)
-            _history(detail)
+        _facts(detail)
+        _history(detail)
 
 
 def show(ctx: AppContext, actor: Actor, registration_id: int) -> None:

@@ -131,7 +131,13 @@ if drill:
         lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
     )
     if rows is not None:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        links = rows.assign(open="registration?id=" + rows["id"].astype(str))
+        st.dataframe(
+            links,
+            hide_index=True,
+            width="stretch",
+            column_config={"open": st.column_config.LinkColumn("Open", display_text="Open")},
+        )
     if st.button("Clear selection"):
         st.session_state.pop("progress_drill", None)
         st.rerun()

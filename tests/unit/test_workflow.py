@@ -357,3 +357,13 @@ def test_transition_bumps_the_registrations_cache(world: World) -> None:
     )
     world.ctx.cache.get_or_compute(("registrations",), "t", {}, compute)
     assert len(calls) == 2
+
+
+def test_manager_reads_a_registration_but_may_take_no_action(world: World) -> None:
+    """Managers open registrations from the progress drill-down: read-only, never an action."""
+    reg_id = world.reg(RegistrationStatus.SUBMITTED)
+    detail = workflow.registration_detail(world.ctx, actor=world.actors["manager"], registration_id=reg_id)
+    assert detail.id == reg_id
+    assert detail.allowed_actions == ()
+    with pytest.raises(PermissionDenied):
+        workflow.registration_detail(world.ctx, actor=world.actors["staff"], registration_id=reg_id)
