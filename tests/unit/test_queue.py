@@ -272,3 +272,18 @@ def test_safe_frame() -> None:
     assert frame["a"][0] == "=1+1"  # the original is untouched
     assert to_csv_bytes(frame).startswith(b"\xef\xbb\xbf")
     assert to_excel_bytes(frame)[:2] == b"PK"
+
+
+def test_count_is_cached_until_a_registration_changes(ctx: AppContext, data: Data, make_actor) -> None:
+    from core import workflow
+
+    admin = make_actor(Role.ADMIN)
+    waiting = QueueFilters(statuses=("submitted",))
+    before = queue.count_queue(ctx, actor=data.coordinator, filters=waiting)
+    assert before == len(_expect(data, lambda r: r["status"] == "submitted"))
+    reg_id = next(r["id"] for r in data.rows if r["status"] == "submitted")
+    workflow.transition(ctx, actor=admin, registration_id=reg_id, action="approve")
+    assert queue.count_queue(ctx, actor=data.coordinator, filters=waiting) == before - 1  # read-your-writes
+    mine = data.advisors[0]
+    own = len(_expect(data, lambda r: r["advisor_id"] == mine.user_id))
+    assert queue.count_queue(ctx, actor=mine) == own  # the advisor's count is keyed apart from everyone's
