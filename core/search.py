@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 from sqlalchemy import func, literal_column, select
@@ -116,31 +116,43 @@ def _facets(
     return int(raw["total"]), facets
 
 
+class PostingFilters(TypedDict, total=False):
+    """What a search narrows postings to; shared by the results page and the export."""
+
+    query: str
+    province: str | None
+    work_mode: str | None
+    company_id: int | None
+    program_id: int | None
+    stipend_min: int | None
+    stipend_max: int | None
+    period_from: date | None
+    period_to: date | None
+    open_only: bool
+    sort: str
+
+
+def _args(filters: PostingFilters, page: int, page_size: int) -> SearchArgs:
+    unknown = set(filters) - set(PostingFilters.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown search filters: {sorted(unknown)}")
+    f = filters
+    args = SearchArgs(
+        (f.get("query") or "")[:500], f.get("province") or None, f.get("work_mode") or None,
+        f.get("company_id"), f.get("program_id"), f.get("stipend_min"), f.get("stipend_max"),
+        f.get("period_from"), f.get("period_to"), bool(f.get("open_only", True)),
+        f.get("sort", "relevance"), int(page), int(page_size),
+    )  # fmt: skip
+    _validate(args)
+    return args
+
+
 def search_postings(
-    ctx: AppContext,
-    *,
-    actor: Actor,
-    query: str = "",
-    province: str | None = None,
-    work_mode: str | None = None,
-    company_id: int | None = None,
-    program_id: int | None = None,
-    stipend_min: int | None = None,
-    stipend_max: int | None = None,
-    period_from: date | None = None,
-    period_to: date | None = None,
-    open_only: bool = True,
-    sort: str = "relevance",
-    page: int = 1,
-    page_size: int = 25,
+    ctx: AppContext, *, actor: Actor, page: int = 1, page_size: int = 25, **filters: Unpack[PostingFilters]
 ) -> SearchResult:
     """Search postings by Thai/English text and filters; one page of rows plus facet counts."""
     require(actor, Permission.SEARCH_POSTINGS)
-    args = SearchArgs(
-        (query or "")[:500], province or None, work_mode or None, company_id, program_id, stipend_min,
-        stipend_max, period_from, period_to, bool(open_only), sort, int(page), int(page_size),
-    )  # fmt: skip
-    _validate(args)
+    args = _args(filters, page, page_size)
     with ctx.sessions.begin() as session:
         total, facets = _facets(ctx, session, args)
         frame = _page(session, ctx.db.dialect, args, total)
@@ -148,31 +160,13 @@ def search_postings(
 
 
 def export_postings(
-    ctx: AppContext,
-    *,
-    actor: Actor,
-    query: str = "",
-    province: str | None = None,
-    work_mode: str | None = None,
-    company_id: int | None = None,
-    program_id: int | None = None,
-    stipend_min: int | None = None,
-    stipend_max: int | None = None,
-    period_from: date | None = None,
-    period_to: date | None = None,
-    open_only: bool = True,
-    sort: str = "relevance",
-    fmt: str = "csv",
+    ctx: AppContext, *, actor: Actor, fmt: str = "csv", **filters: Unpack[PostingFilters]
 ) -> bytes:
     """Every posting the search matches (up to MAX_EXPORT rows) as formula-safe CSV or Excel bytes."""
     require(actor, Permission.SEARCH_POSTINGS)
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("Export as csv or xlsx.")
-    args = SearchArgs(
-        (query or "")[:500], province or None, work_mode or None, company_id, program_id, stipend_min,
-        stipend_max, period_from, period_to, bool(open_only), sort, 1, 1,
-    )  # fmt: skip
-    _validate(args)
+    args = _args(filters, 1, 1)
     with ctx.sessions.begin() as session:
         frame = _page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT))
     frame = frame.rename(columns={"stipend": "stipend_thb_month"})
