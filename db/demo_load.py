@@ -27,7 +27,6 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
-    text,
 )
 
 from db.models import Base
@@ -245,8 +244,9 @@ def analyze(engine: Engine) -> None:
     """Refresh the planner's statistics after the load."""
     with engine.begin() as conn:
         if is_mysql(conn):
-            names = ", ".join(f"`{n}`" for n in BULK_TABLES)
-            conn.execute(text(f"ANALYZE TABLE {names}")).all()
+            # Identifiers cannot be bound parameters: quote our own constant table names properly.
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql("ANALYZE TABLE " + ", ".join(quote(n) for n in BULK_TABLES)).all()
         else:
             conn.exec_driver_sql("ANALYZE")
 
