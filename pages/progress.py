@@ -6,55 +6,17 @@ import streamlit as st
 
 from core import export, progress, progress_bottlenecks
 from core.access import Permission
-from core.progress import ProgressFilters
 from pages import _charts as charts
-from pages._ui import context, guard, plain, run_action
+from pages import _progress_widgets as widgets
+from pages._ui import context, guard, run_action
 
 actor = guard(Permission.VIEW_PROGRESS)
 ctx = context()
 st.title("Progress")
-ALL = None
-
-
-def _pick(label: str, choices: list[Any], names: dict[Any, str] | None = None, index: int = 0) -> Any:
-    shown = names or {}
-    return st.selectbox(
-        label,
-        [ALL, *choices],
-        index=index,
-        format_func=lambda v: "All" if v is None else shown.get(v, str(v)),
-    )
-
-
-def _remember(key: str, dimension: str) -> None:
-    points = st.session_state[key]["selection"]["points"]
-    if points:
-        value = points[0].get("customdata")
-        value = value[0] if isinstance(value, list) else value
-        st.session_state["progress_drill"] = None if value == progress.OTHERS else (dimension, str(value))
-
-
-def _chart(fig: Any, key: str, dimension: str) -> None:
-    st.plotly_chart(fig, key=key, on_select=lambda: _remember(key, dimension), selection_mode="points")
-
-
 options = run_action(lambda: progress.filter_options(ctx, actor=actor))
 if options is None:
     st.stop()
-cols = st.columns(6)
-with cols[0]:
-    year = _pick("Academic year", list(options.years), index=1 if options.years else 0)  # newest first
-with cols[1]:
-    semester = _pick("Semester", [1, 2, 3])
-with cols[2]:
-    faculty = _pick("Faculty", [i for i, _ in options.faculties], dict(options.faculties))
-with cols[3]:
-    program = _pick("Program", [i for i, _ in options.programs], dict(options.programs))
-with cols[4]:
-    course = _pick("Course", [i for i, _ in options.courses], dict(options.courses))
-with cols[5]:
-    target = st.number_input("Placement target (%)", min_value=0, max_value=100, value=80, step=5)
-filters = ProgressFilters(year, semester, faculty, program, course)
+filters, target = widgets.filter_row(options)
 
 result = run_action(lambda: progress.kpis(ctx, actor=actor, filters=filters, target=target / 100))
 if result is None:
@@ -84,12 +46,12 @@ funnel_tab, time_tab, breakdown_tab, bottleneck_tab, queue_tab = st.tabs(
 with funnel_tab:
     frame = run_action(lambda: progress.funnel(ctx, actor=actor, filters=filters))
     if frame is not None:
-        _chart(charts.funnel(frame), "chart_funnel", "stage")
+        widgets.chart(charts.funnel(frame), "chart_funnel", "stage")
 with time_tab:
     freq = st.radio("Per", ["W", "M"], format_func={"W": "week", "M": "month"}.get, horizontal=True)
     frame = run_action(lambda: progress.timeline(ctx, actor=actor, filters=filters, freq=freq))
     if frame is not None:
-        _chart(charts.timeline(frame, "week" if freq == "W" else "month"), "chart_timeline", "status")
+        widgets.chart(charts.timeline(frame, "week" if freq == "W" else "month"), "chart_timeline", "status")
 with breakdown_tab:
     top = st.slider("Show the top", min_value=3, max_value=30, value=10)
     for dimension in progress.DIMENSIONS:
@@ -98,7 +60,7 @@ with breakdown_tab:
         )
         if frame is not None:
             fig = charts.breakdown(frame, f"Registrations by {dimension}", dimension.title())
-            _chart(fig, f"chart_{dimension}", dimension)
+            widgets.chart(fig, f"chart_{dimension}", dimension)
 with bottleneck_tab:  # reads every timeline event: paid only when the toggle is on
     times = None
     if st.toggle("Show bottlenecks (slower: reads every timeline event)", key="progress_bottlenecks"):
@@ -123,26 +85,7 @@ with queue_tab:
         st.subheader("Oldest open registrations")
         st.dataframe(ageing.oldest.round({"days_in_state": 1}), hide_index=True, width="stretch")
 
-drill = st.session_state.get("progress_drill")
-if drill:
-    dimension, value = drill
-    st.subheader(plain(f"Registrations behind the selection ({dimension}: {value})"))
-    rows = run_action(
-        lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
-    )
-    if rows is not None:
-        links = rows.assign(open="registration?id=" + rows["id"].astype(str))
-        st.dataframe(
-            links,
-            hide_index=True,
-            width="stretch",
-            column_config={"open": st.column_config.LinkColumn("Open", display_text="Open")},
-        )
-    if st.button("Clear selection"):
-        st.session_state.pop("progress_drill", None)
-        st.rerun()
-else:
-    st.caption("Click a bar or a funnel stage to list the registrations behind it.")
+widgets.drilldown(ctx, actor, filters)
 
 
 def rows_now() -> Any:

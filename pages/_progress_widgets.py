@@ -1,0 +1,79 @@
+"""Widgets of the progress page: the filter row, clickable charts and the drill-down table."""
+
+from typing import Any
+
+import streamlit as st
+
+from core import progress
+from core.access import Actor
+from core.context import AppContext
+from core.progress import ProgressFilters
+from pages._ui import plain, run_action
+
+ALL = None
+DRILL = "progress_drill"
+
+
+def _pick(label: str, choices: list[Any], names: dict[Any, str] | None = None, index: int = 0) -> Any:
+    shown = names or {}
+    return st.selectbox(
+        label,
+        [ALL, *choices],
+        index=index,
+        format_func=lambda v: "All" if v is None else shown.get(v, str(v)),
+    )
+
+
+def filter_row(options: Any) -> tuple[ProgressFilters, int]:
+    """Year (newest first), semester, faculty, program, course and the placement target (%)."""
+    cols = st.columns(6)
+    with cols[0]:
+        year = _pick("Academic year", list(options.years), index=1 if options.years else 0)
+    with cols[1]:
+        semester = _pick("Semester", [1, 2, 3])
+    with cols[2]:
+        faculty = _pick("Faculty", [i for i, _ in options.faculties], dict(options.faculties))
+    with cols[3]:
+        program = _pick("Program", [i for i, _ in options.programs], dict(options.programs))
+    with cols[4]:
+        course = _pick("Course", [i for i, _ in options.courses], dict(options.courses))
+    with cols[5]:
+        target = st.number_input("Placement target (%)", min_value=0, max_value=100, value=80, step=5)
+    return ProgressFilters(year, semester, faculty, program, course), int(target)
+
+
+def _remember(key: str, dimension: str) -> None:
+    points = st.session_state[key]["selection"]["points"]
+    if points:
+        value = points[0].get("customdata")
+        value = value[0] if isinstance(value, list) else value
+        st.session_state[DRILL] = None if value == progress.OTHERS else (dimension, str(value))
+
+
+def chart(fig: Any, key: str, dimension: str) -> None:
+    """A plotly chart whose clicked bar or stage becomes the drill-down selection."""
+    st.plotly_chart(fig, key=key, on_select=lambda: _remember(key, dimension), selection_mode="points")
+
+
+def drilldown(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
+    """The registrations behind the clicked bar, each with a link to its page."""
+    drill = st.session_state.get(DRILL)
+    if not drill:
+        st.caption("Click a bar or a funnel stage to list the registrations behind it.")
+        return
+    dimension, value = drill
+    st.subheader(plain(f"Registrations behind the selection ({dimension}: {value})"))
+    rows = run_action(
+        lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
+    )
+    if rows is not None:
+        links = rows.assign(open="registration?id=" + rows["id"].astype(str))
+        st.dataframe(
+            links,
+            hide_index=True,
+            width="stretch",
+            column_config={"open": st.column_config.LinkColumn("Open", display_text="Open")},
+        )
+    if st.button("Clear selection"):
+        st.session_state.pop(DRILL, None)
+        st.rerun()
