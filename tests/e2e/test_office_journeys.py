@@ -22,6 +22,13 @@ WAIT = 60_000  # the first page of a cold server on a busy 2-core CI machine can
 PASSWORD = "journeys passphrase 2026"
 
 
+def open_as(page, server: Server, username: str, link: str) -> None:
+    """Sign in as `username` and open the page behind the sidebar link."""
+    sign_in(page, server.url, username, PASSWORD)
+    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
+    page.get_by_role("link", name=link).click()
+
+
 def _seed(server: Server) -> dict[str, object]:
     database = make_database(server.database_url)
     ctx = AppContext(
@@ -80,9 +87,7 @@ def office(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[tuple[
 def test_coordinator_filters_the_queue_approves_and_sees_the_timeline(office, browser) -> None:
     server, seeded = office
     page = browser.new_page()
-    sign_in(page, server.url, "coord", PASSWORD)
-    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
-    page.get_by_role("link", name="Review queue").click()
+    open_as(page, server, "coord", "Review queue")
     page.get_by_text("registrations match").wait_for(timeout=WAIT)
     field = page.get_by_label("Student code or name starts with")
     field.fill("66123")
@@ -105,9 +110,7 @@ def test_coordinator_filters_the_queue_approves_and_sees_the_timeline(office, br
 def test_staff_searches_in_thai_narrows_by_province_and_opens_a_posting(office, browser) -> None:
     server, _ = office
     page = browser.new_page()
-    sign_in(page, server.url, "staffer", PASSWORD)
-    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
-    page.get_by_role("link", name="Search postings").click()
+    open_as(page, server, "staffer", "Search postings")
     box = page.get_by_label("Search (Thai or English)")
     box.fill("วิศวกรซอฟต์แวร์")
     box.press("Enter")
@@ -129,9 +132,7 @@ def test_staff_searches_in_thai_narrows_by_province_and_opens_a_posting(office, 
 def test_manager_changes_a_filter_and_the_charts_redraw(office, browser) -> None:
     server, _ = office
     page = browser.new_page()
-    sign_in(page, server.url, "boss2", PASSWORD)
-    page.get_by_role("button", name="Log out").wait_for(timeout=WAIT)
-    page.get_by_role("link", name="Progress").click()
+    open_as(page, server, "boss2", "Progress")
     charts = page.locator(".js-plotly-plot")
     charts.first.wait_for(timeout=WAIT)
     before = charts.count()
