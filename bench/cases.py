@@ -172,7 +172,9 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
     bottlenecks = optional("core.progress_bottlenecks")
     if bottlenecks is not None:
         cases.append(_aggregate("progress.time_in_state", bottlenecks.time_in_state, ctx, cold, **kw))
-        cases.append(_aggregate("progress.queue_ageing", bottlenecks.queue_ageing, ctx, cold, **kw))
+    queue = optional("core.progress_queue")
+    if queue is not None:
+        cases.append(_aggregate("progress.queue_ageing", queue.queue_ageing, ctx, cold, **kw))
     return cases
 
 

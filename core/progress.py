@@ -17,14 +17,25 @@ from sqlalchemy import select
 
 from core import clock
 from core import progress_data as data
+from core import progress_rows as rows
 from core import progress_sql as sql
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
 from core.progress_data import PLACED, STAGES, ProgressFilters
+from core.progress_rows import Drilldown
 from db.models import Course, CourseSection, Faculty, Program
 
-__all__ = ["ProgressFilters", "breakdown", "drilldown", "filter_options", "funnel", "kpis", "timeline"]
+__all__ = [
+    "Drilldown",
+    "ProgressFilters",
+    "breakdown",
+    "drilldown",
+    "filter_options",
+    "funnel",
+    "kpis",
+    "timeline",
+]
 
 KPI_LABELS = {
     "registered": "Registered",
@@ -223,39 +234,15 @@ def breakdown(
     )
 
 
-def _select(ctx: AppContext, filters: ProgressFilters, dimension: str, value: str) -> pd.DataFrame:
-    regs = data.registrations(ctx, filters)
-    if dimension == "stage":
-        if value not in STAGES:
-            raise InvalidInput(f"Unknown stage: {value}.")
-        return regs[regs["furthest_stage"] >= STAGES.index(value)]
-    if dimension == "status":
-        return regs[regs["status"] == value]
-    if dimension not in DIMENSIONS:
-        raise InvalidInput(f"Unknown drill-down: {dimension}.")
-    column = DIMENSIONS[dimension][0]
-    return regs[regs[column].astype(str) == str(value)]
-
-
 def drilldown(
     ctx: AppContext, *, actor: Actor, dimension: str, value: str, filters: ProgressFilters
-) -> pd.DataFrame:
-    """The registrations behind a bar or funnel stage: id, student, status, days in state."""
+) -> Drilldown:
+    """The registrations behind a bar or funnel stage: id, student, status, days in state (longest first)."""
     require(actor, Permission.VIEW_PROGRESS)
-    rows = _select(ctx, filters, dimension, value)
-    days = (pd.Timestamp(clock.now()) - rows["status_changed_at"]).dt.total_seconds() / 86400
-    frame = rows.assign(days_in_state=days.round(1))
-    columns = ["id", "student_code", "student_name", "status", "days_in_state"]
-    return frame.sort_values("days_in_state", ascending=False)[columns].reset_index(drop=True)
+    return rows.drilldown(ctx, filters, dimension, value)
 
 
 def export_frame(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.DataFrame:
     """The filtered registrations behind every chart, one row each, for CSV/Excel export."""
     require(actor, Permission.VIEW_PROGRESS)
-    regs = data.registrations(ctx, filters)
-    columns = ["id", "student_code", "student_name", "faculty", "program", "course", "academic_year"]
-    columns += ["semester", "status", "submitted_at", "status_changed_at", "company", "province"]
-    frame = regs[columns].copy()
-    for column in ("submitted_at", "status_changed_at"):
-        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
-    return frame
+    return rows.export_rows(ctx, filters)

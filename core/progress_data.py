@@ -1,9 +1,9 @@
-"""The compact queries behind the progress page: one row per registration, one per event.
+"""The progress page's filters and its two wide queries: one row per registration, one per event.
 
-Both frames are cached under the "registrations" namespace (writers bump it), keyed by the
-filters. KPIs, funnel, timeline and breakdowns no longer read them (see core.progress_sql);
-the registrations frame serves drill-downs and export (both on demand), its open-only subset
-the queue tab, and the events frame only the bottlenecks (time in state), on demand.
+Results are cached under the "registrations" namespace (writers bump it), keyed by the filters.
+KPIs, funnel, timeline and breakdowns are small GROUP BYs (core.progress_sql), drill-downs and
+the queue tab read only their rows (core.progress_rows, core.progress_queue); the registrations
+query serves the export, the events frame the bottlenecks (time in state), both on demand.
 """
 
 from __future__ import annotations
@@ -162,12 +162,9 @@ _REG_FIELDS = (
 )
 
 
-def _query_registrations(
-    session: Session, filters: ProgressFilters, statuses: tuple[str, ...] | None = None
-) -> pd.DataFrame:
+def query_registrations(session: Session, filters: ProgressFilters) -> pd.DataFrame:
+    """One row per registration matching `filters` (REG_COLUMNS), by id."""
     stmt = select(*_REG_FIELDS).select_from(Registration)
-    if statuses is not None:
-        stmt = stmt.where(Registration.status.in_(statuses))
     stmt = (
         filtered(stmt, filters)
         .join(Faculty, Faculty.id == Program.faculty_id)
@@ -208,27 +205,6 @@ def _query_events(session: Session, filters: ProgressFilters) -> pd.DataFrame:
     return frame.sort_values(["registration_id", "at", "event_id"], ignore_index=True)
 
 
-def registrations(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
-    """One row per registration matching `filters` (cached until a registration changes)."""
-
-    def compute() -> pd.DataFrame:
-        with ctx.sessions.begin() as session:
-            return _query_registrations(session, filters)
-
-    return ctx.cache.get_or_compute(NAMESPACE, "progress.registrations", filters.key(), compute)
-
-
-def registrations_in(ctx: AppContext, filters: ProgressFilters, statuses: tuple[str, ...]) -> pd.DataFrame:
-    """Like registrations(), only those now in one of `statuses` (the open queue is ~10% of all)."""
-
-    def compute() -> pd.DataFrame:
-        with ctx.sessions.begin() as session:
-            return _query_registrations(session, filters, statuses)
-
-    args = {**filters.key(), "statuses": list(statuses)}
-    return ctx.cache.get_or_compute(NAMESPACE, "progress.registrations_in", args, compute)
-
-
 def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     """One row per timeline event of those registrations, with the next event's time and actor."""
 
@@ -240,6 +216,12 @@ def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
 
 
 def user_names(ctx: AppContext) -> dict[int, str]:
-    """Every user's full name by id (for naming approvers)."""
-    with ctx.sessions.begin() as session:
-        return {int(i): str(n) for i, n in session.execute(select(User.id, User.full_name)).all()}
+    """Every user's full name by id (for naming approvers; cached until a user changes)."""
+
+    def compute() -> list[list[Any]]:
+        with ctx.sessions.begin() as session:
+            return [[int(i), str(n)] for i, n in session.execute(select(User.id, User.full_name)).all()]
+
+    return {
+        int(i): str(n) for i, n in ctx.cache.get_or_compute(("users",), "progress.user_names", {}, compute)
+    }

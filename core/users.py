@@ -140,7 +140,9 @@ def create_user(
             entity_id=user.id,
             after={"username": username, "role": role},
         )
-        return _row(user), secret
+        row = _row(user)
+    ctx.cache.bump("users")  # names shown on dashboards (core.progress_data.user_names)
+    return row, secret
 
 
 def change_role(ctx: AppContext, *, actor: Actor, user_id: int, role: str) -> UserRow:
@@ -269,7 +271,9 @@ def update_profile(ctx: AppContext, *, actor: Actor, full_name: str, email: str 
             before=before,
             after={"full_name": user.full_name, "email": user.email},
         )
-        return _row(user)
+        row = _row(user)
+    ctx.cache.bump("users")
+    return row
 
 
 def change_password(ctx: AppContext, *, actor: Actor, current: str, new: str) -> int:

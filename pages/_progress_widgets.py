@@ -63,10 +63,16 @@ def drilldown(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
         return
     dimension, value = drill
     st.subheader(plain(f"Registrations behind the selection ({dimension}: {value})"))
-    rows = run_action(
+    found = run_action(
         lambda: progress.drilldown(ctx, actor=actor, dimension=dimension, value=value, filters=filters)
     )
-    if rows is not None:
+    if found is not None:
+        if found.truncated:
+            st.caption(
+                f"The {len(found.rows):,} longest in their state of {found.total:,}; "
+                "the export below has every registration."
+            )
+        rows = found.rows
         links = rows.assign(open="registration?id=" + rows["id"].astype(str))
         st.dataframe(
             links,

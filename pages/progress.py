@@ -4,7 +4,7 @@ from typing import Any
 
 import streamlit as st
 
-from core import export, progress, progress_bottlenecks
+from core import export, progress, progress_bottlenecks, progress_queue
 from core.access import Permission
 from pages import _charts as charts
 from pages import _progress_widgets as widgets
@@ -75,7 +75,7 @@ with bottleneck_tab:  # reads every timeline event: paid only when the toggle is
     elif times:
         st.info("No finished steps yet for these filters.")
 with queue_tab:
-    ageing = run_action(lambda: progress_bottlenecks.queue_ageing(ctx, actor=actor, filters=filters))
+    ageing = run_action(lambda: progress_queue.queue_ageing(ctx, actor=actor, filters=filters))
     if ageing is not None:
         st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
         if not ageing.overdue_by_approver.empty:

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from core import clock, progress
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from core.progress import ProgressFilters
-from core.progress_bottlenecks import queue_ageing, time_in_state
+from core.progress_bottlenecks import time_in_state
 from core.progress_data import STAGE_RANK, STAGES
+from core.progress_queue import queue_ageing
 from db.models import Role
 from tests.factories_progress import Builder, Step
 
@@ -191,10 +192,10 @@ def test_timeline_breakdowns_and_drilldown(ctx, make_actor, world) -> None:
         "กรุงเทพมหานคร": 3,
         "เชียงใหม่": 1,
     }
-    stage = progress.drilldown(ctx, actor=admin, dimension="stage", value="placed", filters=TERM)
+    stage = progress.drilldown(ctx, actor=admin, dimension="stage", value="placed", filters=TERM).rows
     assert set(stage["id"]) == {r.id for r in cur if _rank(r) >= STAGES.index("placed")}
     a_key = companies.loc[0, "key"]
-    company = progress.drilldown(ctx, actor=admin, dimension="company", value=a_key, filters=TERM)
+    company = progress.drilldown(ctx, actor=admin, dimension="company", value=a_key, filters=TERM).rows
     assert set(company["id"]) == {r.id for r in cur if r.company == "A"}
     r3 = next(r for r in cur if r.name == "r3")
     assert company.set_index("id").loc[r3.id, "days_in_state"] == pytest.approx(12.1, abs=0.05)
@@ -274,3 +275,30 @@ def test_only_progress_roles_may_look(ctx, make_actor) -> None:
             progress.kpis(ctx, actor=make_actor(role), filters=TERM)
         with pytest.raises(PermissionDenied):
             queue_ageing(ctx, actor=make_actor(role), filters=TERM)
+
+
+def test_drilldown_lists_the_longest_waiting_first_and_says_when_it_cuts(
+    ctx, make_actor, world, monkeypatch
+) -> None:
+    regs, _, _ = world
+    manager = make_actor(Role.MANAGER)
+    everyone = progress.drilldown(ctx, actor=manager, dimension="stage", value="submitted", filters=TERM)
+    assert everyone.total == len(_current(regs)) and not everyone.truncated
+    days = list(everyone.rows["days_in_state"])
+    assert days == sorted(days, reverse=True)
+    monkeypatch.setattr("core.progress_rows.DRILL_LIMIT", 2)
+    ctx.cache.bump("registrations")
+    cut = progress.drilldown(ctx, actor=manager, dimension="stage", value="submitted", filters=TERM)
+    assert cut.truncated and cut.total == everyone.total
+    assert list(cut.rows["id"]) == list(everyone.rows["id"][:2])
+
+
+@pytest.mark.parametrize(
+    ("dimension", "value"),
+    [("status", "nonsense"), ("stage", "rejected"), ("company", "1 OR 1=1"), ("colour", "red")],
+)
+def test_drilldown_refuses_unknown_selections(ctx, make_actor, dimension, value) -> None:
+    with pytest.raises(InvalidInput):
+        progress.drilldown(
+            ctx, actor=make_actor(Role.MANAGER), dimension=dimension, value=value, filters=TERM
+        )

@@ -121,3 +121,16 @@ def test_cli_creates_first_admin_and_resets_password(ctx, monkeypatch, capsys) -
     assert auth.login(ctx, "root", "another strong phrase here").actor.username == "root"
     monkeypatch.setattr("sys.stdin", io.StringIO("another strong phrase here\n"))
     assert manage.main(["reset-password", "nobody"]) == 1
+
+
+def test_dashboards_show_a_new_name_or_user_at_once(ctx, make_actor) -> None:
+    from core.progress_data import user_names
+
+    admin = make_actor(Role.ADMIN)
+    make_actor(Role.ADVISOR, "somchai")
+    here = auth.login(ctx, "somchai", TEST_PASSWORD).actor
+    assert here.user_id in user_names(ctx)  # cached from here on
+    users.update_profile(ctx, actor=here, full_name="สมชาย ใจดี", email=None)
+    assert user_names(ctx)[here.user_id] == "สมชาย ใจดี"
+    row, _ = users.create_user(ctx, actor=admin, username="newbie", full_name="น้องใหม่", role="advisor")
+    assert user_names(ctx)[row.id] == "น้องใหม่"
