@@ -144,4 +144,8 @@ def test_manager_changes_a_filter_and_the_charts_redraw(office, browser) -> None
     assert before >= 1
     page.get_by_text("Completed").first.wait_for(timeout=WAIT)
     screenshot(page, "manager_progress")
+    page.get_by_role("tab", name="Breakdowns").click()  # only the open tab runs; it reruns on a click
+    page.get_by_text("Registrations by province").wait_for(timeout=WAIT)
+    assert charts.count() >= 5 and "progress_tab=Breakdowns" in page.url
+    screenshot(page, "manager_progress_breakdowns")
     page.close()

@@ -46,8 +46,29 @@ def test_progress_renders_with_charts(ctx, session_for, role: str) -> None:
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Progress" in shown and "Registered 3" in shown and "Placed 1" in shown
-    assert len(at.get("plotly_chart")) >= 8
+    assert len(at.get("plotly_chart")) == 1  # the funnel: only the open tab runs
     assert len(at.get("download_button")) == 2
+    for tab, charts in (("Over time", 1), ("Breakdowns", 5), ("Queue", 2), ("Bottlenecks", 0)):
+        at.session_state["progress_tab"] = tab
+        at.run()
+        assert not at.exception, at.exception
+        assert len(at.get("plotly_chart")) == charts, tab
+
+
+def test_each_tab_runs_only_its_own_queries(ctx, session_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core import progress, progress_queue
+
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    called: list[str] = []
+    for module, name in ((progress, "timeline"), (progress, "breakdown"), (progress_queue, "queue_ageing")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _n=name, _r=real, **k: called.append(_n) or _r(*a, **k))
+    at = signed_in(actor, "pages/progress.py")
+    assert not at.exception and called == []
+    at.session_state["progress_tab"] = "Queue"
+    at.run()
+    assert not at.exception and called == ["queue_ageing"]
 
 
 @pytest.mark.parametrize("role", ["staff", "advisor"])
@@ -87,6 +108,9 @@ def test_bottlenecks_are_read_only_when_asked_for(ctx, session_for, monkeypatch)
     at = signed_in(actor, "pages/progress.py")
     assert not at.exception, at.exception
     assert not calls and "Approvers for state" not in [s.label for s in at.selectbox]
+    at.session_state["progress_tab"] = "Bottlenecks"
+    at.run()
+    assert not calls
     at.toggle(key="progress_bottlenecks").set_value(True).run()
     assert not at.exception, at.exception
     assert calls and "Approvers for state" in [s.label for s in at.selectbox]
