@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core import progress_history as history
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.course_rules import clean_code, clean_int, clean_kind, clean_section_values, clean_text
@@ -215,6 +216,8 @@ def save_section(
             session.add(row)
         session.flush()
         _set_committee(session, row.id, members)
+        if before is not None:  # its registrations may now count under another year, term or course
+            history.forget(session)
         action = "section.create" if section_id is None else "section.update"
         _audit(
             session, actor, action, "course_section", row.id, before=before, after=_section_dict(session, row)

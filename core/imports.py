@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
+from core import progress_history as history
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
@@ -258,6 +259,8 @@ def commit_import(
         _tick(progress, 0.2)
         writer = write_students if kind == "students" else write_registrations
         writer(session, plan, actor.user_id, actor.ip, clock.now(), lambda f: _tick(progress, 0.2 + 0.8 * f))
+        if plan.create or plan.update:  # new rows or students moved between programs change the past
+            history.forget(session)
     if plan.create or plan.update:
         ctx.cache.bump("registrations", "courses", "lookups")
     _tick(progress, 1.0)

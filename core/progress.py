@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core import clock
 from core import progress_data as data
+from core import progress_history as history
 from core import progress_rows as rows
 from core import progress_sql as sql
 from core.access import Actor, Permission, require
@@ -128,19 +129,29 @@ def _previous_cutoff(first: datetime | None, prev_first: datetime | None, today:
     return datetime.combine(prev_first.date() + timedelta(days=offset), time.max, tzinfo=UTC)
 
 
+def _status_stage(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
+    """Registrations per (status, furthest stage): the one query behind the KPIs and the funnel."""
+
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return sql.status_stage_counts(session, filters)
+
+    return ctx.cache.get_or_compute(data.NAMESPACE, "progress.status_stage", filters.key(), compute)
+
+
 def _kpi_counts(ctx: AppContext, filters: ProgressFilters, today: date) -> dict[str, Any]:
+    current = _counts(_status_stage(ctx, filters))
+    result: dict[str, Any] = {"current": current, "previous": None, "cutoff": None}
+    previous = filters.previous_term()
+    if previous is None:
+        return result
     with ctx.sessions.begin() as session:
-        current = sql.status_stage_counts(session, filters)
-        result: dict[str, Any] = {"current": _counts(current), "previous": None, "cutoff": None}
-        previous = filters.previous_term()
-        if previous is None:
-            return result
         first = sql.first_submitted(session, filters)
         cutoff = _previous_cutoff(first, sql.first_submitted(session, previous), today)
         if cutoff is not None:
-            result["previous"] = _counts(sql.status_stage_counts_at(session, previous, cutoff))
+            result["previous"] = _counts(history.counts_at(session, previous, cutoff))
             result["cutoff"] = cutoff.isoformat()
-        return result
+    return result
 
 
 def _rate(counts: dict[str, int] | None) -> float | None:
@@ -173,8 +184,7 @@ def kpis(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, target: flo
 
 
 def _funnel(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
-    with ctx.sessions.begin() as session:
-        frame = sql.status_stage_counts(session, filters)
+    frame = _status_stage(ctx, filters)
     reached = [int(frame.loc[frame["stage"] >= i, "n"].sum()) for i in range(len(STAGES))]
     return pd.DataFrame({"stage": list(STAGES), "reached": reached})
 

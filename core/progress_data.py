@@ -106,17 +106,19 @@ def scoped(
         stmt = stmt.join(Program, Program.id == Student.program_id)
     if section:
         stmt = stmt.join(CourseSection, CourseSection.id == Registration.section_id)
-    conditions = [
+    people = [(filters.faculty_id, Program.faculty_id), (filters.program_id, Student.program_id)]
+    chosen = [column == value for value, column in people if value is not None]
+    return stmt.where(*term_conditions(filters), *chosen)
+
+
+def term_conditions(filters: ProgressFilters) -> list[Any]:
+    """The filters on CourseSection: academic year, semester, course."""
+    terms = [
         (filters.academic_year, CourseSection.academic_year),
         (filters.semester, CourseSection.semester),
-        (filters.faculty_id, Program.faculty_id),
-        (filters.program_id, Student.program_id),
         (filters.course_id, CourseSection.course_id),
     ]
-    for value, column in conditions:
-        if value is not None:
-            stmt = stmt.where(column == value)
-    return stmt
+    return [column == value for value, column in terms if value is not None]
 
 
 def filtered(stmt: Query, filters: ProgressFilters) -> Query:

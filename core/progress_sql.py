@@ -21,6 +21,7 @@ The events frame now serves only the Bottlenecks section, read when the user ask
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ import pandas as pd
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from core.progress_data import PLACED, ProgressFilters, raw, scoped
+from core.progress_data import PLACED, ProgressFilters, raw, scoped, term_conditions
 from db.models import (
     Company,
     Course,
@@ -83,9 +84,25 @@ def status_stage_counts(session: Session, filters: ProgressFilters) -> pd.DataFr
 
 
 def first_submitted(session: Session, filters: ProgressFilters) -> datetime | None:
-    """When the first of the filtered registrations was submitted (aware UTC), or None."""
-    stmt = scoped(select(func.min(Registration.submitted_at)).select_from(Registration), filters)
-    return session.scalar(stmt)
+    """When the first of the filtered registrations was submitted (aware UTC), or None.
+
+    The earliest per section, one index dive each on ix_registrations_section_submitted: 1 ms
+    for a 100k-registration year instead of 34 ms scanning it on MariaDB, whose optimiser picks
+    the wider covering index unless told (SQLite finds it alone).
+    """
+    people = replace(filters, academic_year=None, semester=None, course_id=None)
+    earliest = (
+        scoped(select(Registration.submitted_at).select_from(Registration), people)
+        .with_hint(Registration, "FORCE INDEX (ix_registrations_section_submitted)", "mysql")
+        .where(Registration.section_id == CourseSection.id)
+        .order_by(Registration.submitted_at)
+        .limit(1)
+        .correlate(CourseSection)
+        .scalar_subquery()
+    )
+    stmt = select(func.min(earliest)).select_from(CourseSection).where(*term_conditions(filters))
+    first: datetime | None = session.scalar(stmt)
+    return first
 
 
 def status_stage_counts_at(session: Session, filters: ProgressFilters, cutoff: datetime) -> pd.DataFrame:

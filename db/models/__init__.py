@@ -6,7 +6,7 @@ from db.models.courses import Course, CourseSection, section_committee
 from db.models.enums import CourseKind, PostingStatus, RegistrationStatus, Role, Vote, WorkMode
 from db.models.org import Faculty, Program, Student
 from db.models.postings import Company, Internship, internship_programs
-from db.models.registrations import CommitteeVote, Registration, RegistrationEvent
+from db.models.registrations import CommitteeVote, ProgressSnapshot, Registration, RegistrationEvent
 
 __all__ = [
     "AuditEntry",
@@ -22,6 +22,7 @@ __all__ = [
     "LoginTicket",
     "PostingStatus",
     "Program",
+    "ProgressSnapshot",
     "Registration",
     "RegistrationEvent",
     "RegistrationStatus",

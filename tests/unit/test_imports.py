@@ -202,3 +202,22 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
         zf.writestr("xl/worksheets/sheet1.xml", b"0" * 10_001)
     with pytest.raises(InvalidInput, match="unpacks to too much"):
         import_parse.parse_file(buffer.getvalue(), "bomb.xlsx")
+
+
+def test_an_import_that_changes_rows_forgets_kept_progress_snapshots(ctx: AppContext, office) -> None:
+    from datetime import date
+
+    from db.models import ProgressSnapshot
+
+    def kept() -> int:
+        with ctx.sessions.begin() as s:
+            return int(s.scalar(select(func.count()).select_from(ProgressSnapshot)) or 0)
+
+    with ctx.sessions.begin() as s:
+        s.add(ProgressSnapshot(filters="{}", day=date(2025, 1, 1), counts="[]"))
+    _commit(ctx, office, "students", _students_csv())
+    assert kept() == 0
+    with ctx.sessions.begin() as s:
+        s.add(ProgressSnapshot(filters="{}", day=date(2025, 1, 1), counts="[]"))
+    assert _commit(ctx, office, "students", _students_csv()).unchanged == 2  # nothing changed: kept
+    assert kept() == 1

@@ -302,3 +302,52 @@ def test_drilldown_refuses_unknown_selections(ctx, make_actor, dimension, value)
         progress.drilldown(
             ctx, actor=make_actor(Role.MANAGER), dimension=dimension, value=value, filters=TERM
         )
+
+
+def _snapshots(ctx) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from db.models import ProgressSnapshot
+
+    with ctx.sessions.begin() as session:
+        return int(session.scalar(select(func.count()).select_from(ProgressSnapshot)) or 0)
+
+
+def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, monkeypatch) -> None:
+    from core import progress_sql
+
+    manager = make_actor(Role.MANAGER)
+    first = {k.key: k.previous for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
+    assert _snapshots(ctx) == 1
+    calls: list[object] = []
+    real = progress_sql.status_stage_counts_at
+    monkeypatch.setattr(progress_sql, "status_stage_counts_at", lambda *a: calls.append(a) or real(*a))
+    ctx.cache.bump("registrations")  # a cold cache: the snapshot still answers
+    again = {k.key: k.previous for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
+    assert again == first and calls == []
+    # A day that is not over yet is never kept: events may still arrive on it.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2024, 6, 3, 12, 0, tzinfo=UTC))
+    with ctx.sessions.begin() as session:
+        from core import progress_history
+
+        cutoff = datetime(2024, 6, 3, 23, 59, 59, tzinfo=UTC)
+        progress_history.counts_at(session, ProgressFilters(academic_year=2567, semester=1), cutoff)
+    assert len(calls) == 1 and _snapshots(ctx) == 1
+
+
+def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
+    from sqlalchemy import select
+
+    from core import courses
+    from db.models import CourseSection
+
+    manager, admin = make_actor(Role.MANAGER), make_actor(Role.ADMIN)
+    progress.kpis(ctx, actor=manager, filters=TERM)
+    assert _snapshots(ctx) == 1
+    with ctx.sessions.begin() as session:
+        section = session.scalars(select(CourseSection).where(CourseSection.academic_year == 2567)).first()
+        assert section is not None
+        args = {"course_id": section.course_id, "section": section.section, "semester": section.semester}
+        sid, capacity = section.id, section.capacity
+    courses.save_section(ctx, actor=admin, **args, academic_year=2566, capacity=capacity, section_id=sid)
+    assert _snapshots(ctx) == 0
