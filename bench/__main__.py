@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import sys
 import time
@@ -15,6 +14,7 @@ from functools import partial
 from bench import data, report
 from bench.cases import actor_for, bench_context, optional, read_cases
 from bench.harness import Row, table
+from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
 from bench.pages import page_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
@@ -22,6 +22,18 @@ from bench.writes import status_change_rows
 from core.access import Actor
 from core.context import AppContext, set_context
 from db.models import Role
+
+# (quick, full): page runs cold and warm, the deep queue page, load seconds, memory sessions and
+# page loads, imports of 10k rows.
+SCALE = {
+    "cold": (1, 3),
+    "warm": (2, 5),
+    "page": (20, 1000),
+    "seconds": (2, 10),
+    "sessions": (3, 20),
+    "loads": (20, 1000),
+    "imports": (1, 3),
+}
 
 
 @dataclass(frozen=True)
@@ -35,9 +47,7 @@ class Options:
     @property
     def scale(self) -> dict[str, int]:
         """Sizes of the slower parts: page runs, deep queue page, load seconds, memory loads."""
-        if self.quick:
-            return {"cold": 1, "warm": 2, "page": 20, "seconds": 2, "sessions": 3, "loads": 20}
-        return {"cold": 3, "warm": 5, "page": 1000, "seconds": 10, "sessions": 20, "loads": 1000}
+        return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -69,8 +79,8 @@ def core_rows(ctx: AppContext, actors: dict[str, Actor], plan: Plan, opts: Optio
     page = opts.scale["page"]
     rows += guarded(plan, "queue.deep", partial(deep_queue_rows, ctx, actors["admin"], plan, page))
     rows += guarded(plan, "workflow.approve", partial(status_change_rows, ctx, actors["admin"], plan))
-    if importlib.util.find_spec("core.importer") is None:
-        print("note: core has no importer; the 10k-row import case is skipped")
+    print("  import 10k registrations", flush=True)
+    rows += guarded(plan, "import", partial(import_rows, ctx, actors["admin"], plan, opts.scale["imports"]))
     return rows
 
 

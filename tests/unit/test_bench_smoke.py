@@ -127,3 +127,20 @@ def test_page_paths_are_read_from_app_py() -> None:
     pages = page_paths()
     assert "pages/home.py" in pages
     assert all(p.startswith("pages/") and p.endswith(".py") for p in pages)
+
+
+def test_the_import_case_times_real_imports_and_leaves_the_data_as_it_was(ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bench import imports as bench_imports
+    from bench.cases import actor_for
+    from db import demo
+    from db.demo_load import table_counts
+    from db.models import Role
+
+    demo.load(ctx.db, "small", rounds=4)
+    before = table_counts(ctx.db.engine)
+    monkeypatch.setattr(bench_imports, "ROWS", 120)
+    rows = bench_imports.import_rows(ctx, actor_for(ctx, "admin", Role.ADMIN), Plan("test", 3), runs=2)
+    assert len(rows) == 1 and rows[0].runs == 2, rows
+    assert rows[0].raw_median_ms is not None and rows[0].ratio is not None
+    assert "240 stored then deleted" in rows[0].note
+    assert table_counts(ctx.db.engine) == before
