@@ -69,13 +69,13 @@ def _validate(args: SearchArgs) -> None:
         raise InvalidInput("The period must start on or before its end.")
 
 
-def _page(session: Session, dialect: str, args: SearchArgs, total: int | None = None) -> pd.DataFrame:
+def _page(session: Session, dialect: str, args: SearchArgs, total: int | None = None) -> list[list[Any]]:
     """One page of rows: the text match and filters pick the page's ids, then only those are decorated.
 
     With the `total` already known, a page past the end (or an empty result) needs no query.
     """
     if total is not None and (args.page - 1) * args.page_size >= total:
-        return _frame([])
+        return []
     hits = text_match(dialect, args.query)
     ids = filtered(select(Internship.id.label("id"), sort_key(args, hits).label("k")), hits, conditions(args))
     pg = (
@@ -92,26 +92,28 @@ def _page(session: Session, dialect: str, args: SearchArgs, total: int | None = 
         Internship.stipend, Internship.slots, Internship.slots - taken, Internship.status,
     ).select_from(pg).join(Internship, Internship.id == pg.c.id)  # fmt: skip
     stmt = stmt.join(Company, Company.id == Internship.company_id)
-    return _frame([list(r) for r in session.execute(stmt.order_by(pg.c.k.desc(), pg.c.id.desc()))])
+    rows = session.execute(stmt.order_by(pg.c.k.desc(), pg.c.id.desc())).all()
+    return [[getattr(v, "value", v) for v in r] for r in rows]  # enums as their values: JSON-cacheable
 
 
 def _frame(rows: list[list[Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for key in ("work_mode", "status"):
-        frame[key] = frame[key].map(lambda v: getattr(v, "value", v)).astype("string")
+        frame[key] = frame[key].astype("string")
     frame["stipend"] = frame["stipend"].astype("Int64")
     frame["slots_left"] = frame["slots_left"].astype("int64")
     return frame
 
 
-def _facets(
-    ctx: AppContext, session: Session, args: SearchArgs
-) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
+def _facets(ctx: AppContext, args: SearchArgs) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
     """The total and facet counts, cached: paging and re-sorting the same search reuse them."""
+
+    def compute() -> dict[str, Any]:
+        with ctx.sessions.begin() as session:
+            return count_facets(session, ctx.db.dialect, args)
+
     key = asdict(replace(args, sort="", page=0, page_size=0))
-    raw = ctx.cache.get_or_compute(
-        ("postings",), "search.counts", key, lambda: count_facets(session, ctx.db.dialect, args)
-    )
+    raw = ctx.cache.get_or_compute(("postings",), "search.counts", key, compute)
     facets = {n: tuple(FacetCount(str(v), str(lbl), int(c)) for v, lbl, c in raw[n]) for n in FACET_NAMES}
     return int(raw["total"]), facets
 
@@ -153,10 +155,15 @@ def search_postings(
     """Search postings by Thai/English text and filters; one page of rows plus facet counts."""
     require(actor, Permission.SEARCH_POSTINGS)
     args = _args(filters, page, page_size)
-    with ctx.sessions.begin() as session:
-        total, facets = _facets(ctx, session, args)
-        frame = _page(session, ctx.db.dialect, args, total)
-    return SearchResult(frame, total, args.page, args.page_size, facets)
+    total, facets = _facets(ctx, args)
+
+    def compute() -> list[list[Any]]:
+        with ctx.sessions.begin() as session:
+            return _page(session, ctx.db.dialect, args, total)
+
+    # A page shows slots left, so placements (registrations) change it as well as posting edits.
+    rows = ctx.cache.get_or_compute(("postings", "registrations"), "search.page", asdict(args), compute)
+    return SearchResult(_frame(rows), total, args.page, args.page_size, facets)
 
 
 def export_postings(
@@ -168,7 +175,7 @@ def export_postings(
         raise InvalidInput("Export as csv or xlsx.")
     args = _args(filters, 1, 1)
     with ctx.sessions.begin() as session:
-        frame = _page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT))
+        frame = _frame(_page(session, ctx.db.dialect, replace(args, page_size=MAX_EXPORT)))
     frame = frame.rename(columns={"stipend": "stipend_thb_month"})
     return to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name="Postings")
 

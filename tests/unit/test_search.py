@@ -232,3 +232,17 @@ def test_export_checks_its_arguments_and_role(ctx, make_actor) -> None:
         search.export_postings(ctx, actor=staff, stipend_min=9, stipend_max=1)
     with pytest.raises(PermissionDenied):
         search.export_postings(ctx, actor=make_actor("advisor"))
+
+
+def test_a_cached_page_shows_placements_and_status_changes_at_once(ctx, make_actor, world) -> None:
+    from core import postings
+
+    staff = make_actor("staff")
+    admin = make_actor("admin")
+    assert run(ctx, staff, query="machine").rows.iloc[0]["slots_left"] == 2  # now cached
+    place_student(ctx, world["ml"], RegistrationStatus.PLACED)
+    ctx.cache.bump("registrations")  # what every registration writer does after its commit
+    assert run(ctx, staff, query="machine").rows.iloc[0]["slots_left"] == 1
+    postings.set_posting_status(ctx, actor=admin, posting_id=world["ml"], status="closed")
+    assert world["ml"] not in found(ctx, staff, "machine")
+    assert world["ml"] in found(ctx, staff, "machine", open_only=False)
