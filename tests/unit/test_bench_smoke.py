@@ -108,6 +108,8 @@ def test_table_csv_and_targets(tmp_path: Path) -> None:
         Row("sqlite", "queue.page1000", "core", 30, 12.0, 14.0, 6.0, 2.0, "1 stmts; walk 9 s"),
         Row("sqlite", "page home warm", "page", 5, 200.0, 250.0),
         Row("sqlite", "100 users", "concurrency", 900, 50.0, 120.0, note="0 errors"),
+        Row("sqlite", "search.en", "cache", 30, 0.5, 0.6, 2.0, 0.25, "hit"),  # not a dashboard aggregate
+        Row("sqlite", "import 10k registrations", "core", 3, 2800.0, 2900.0, 1000.0, 2.8),  # a write: 3x
     ]
     printed = table(rows)
     assert printed.splitlines()[0].split() == list(COLUMNS)
@@ -116,6 +118,7 @@ def test_table_csv_and_targets(tmp_path: Path) -> None:
     assert "MET     core <= 2x raw" in report
     assert "NOT MET warm page <= 150 ms [sqlite]: 0/1; missed: page home warm" in report
     assert "MET     100 users" in report
+    assert "MET     cache hit >= 50x faster than cold, dashboard aggregates [sqlite]: 1/1" in report
     assert "NOT MET deep queue page within 2x of page 1 [sqlite]: queue.page1000 3.00x" in report
     with write_csv(rows, tmp_path).open(encoding="utf-8") as handle:
         written = list(csv.reader(handle))
