@@ -180,14 +180,21 @@ def _scoped(actor: Actor, filters: QueueFilters) -> QueueFilters:
 
 
 def _frame(keys: list[str], rows: list[Any], ctx: AppContext) -> pd.DataFrame:
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=keys)
-    frame.insert(6, "term", frame.pop("semester").astype(str) + "/" + frame.pop("academic_year").astype(str))
-    frame["status"] = [getattr(s, "value", s) for s in frame["status"]]
-    now = clock.now()
-    frame["days_in_state"] = pd.Series([(now - t).days for t in frame["status_changed_at"]], dtype="int64")
-    awaiting = frame["status"].isin([s.value for s in AWAITING_REVIEW])
-    frame["overdue"] = awaiting & (frame["days_in_state"] >= ctx.settings.overdue_days)
-    return frame
+    # Columns built in Python, then one DataFrame: pandas operations on a 50-row frame (insert,
+    # string concatenation, isin) cost ~6 ms, three times the query itself.
+    columns: dict[str, Any] = dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {}
+    columns = {k: list(columns.get(k, ())) for k in keys if not k.startswith("_k")}
+    terms = [f"{s}/{y}" for s, y in zip(columns.pop("semester"), columns.pop("academic_year"), strict=True)]
+    statuses = [getattr(s, "value", s) for s in columns["status"]]
+    now, waiting, limit = clock.now(), {s.value for s in AWAITING_REVIEW}, ctx.settings.overdue_days
+    days = [(now - t).days for t in columns["status_changed_at"]]
+    ordered = list(columns)
+    data = {k: columns[k] for k in ordered[:6]} | {"term": terms}
+    data |= {k: columns[k] for k in ordered[6:]} | {"status": statuses}
+    data["days_in_state"] = pd.array(days, dtype="int64")
+    overdue = [s in waiting and d >= limit for s, d in zip(statuses, days, strict=True)]
+    data["overdue"] = pd.array(overdue, dtype=bool)
+    return pd.DataFrame(data)
 
 
 def _sorted(filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueCursor | None) -> Query:
@@ -219,8 +226,7 @@ def _fetch(
     if more and rows:
         values = tuple(encode(v) for v in rows[-1][len(keys) - len(key.columns) :])
         next_cursor = QueueCursor(sort, ascending, values, rows[-1].id)
-    frame = _frame(keys, rows, ctx).drop(columns=[f"_k{i}" for i in range(len(key.columns))])
-    return QueuePage(frame, next_cursor)
+    return QueuePage(_frame(keys, rows, ctx), next_cursor)
 
 
 def list_queue(
