@@ -84,8 +84,7 @@ def _drill(stmt: Query, filters: ProgressFilters, dimension: str, value: str) ->
     return stmt.where(condition)
 
 
-def _drill_rows(session: Session, filters: ProgressFilters, dimension: str, value: str) -> dict[str, Any]:
-    total = session.scalar(_drill(select(func.count()).select_from(Registration), filters, dimension, value))
+def _drill_rows(session: Session, filters: ProgressFilters, dimension: str, value: str) -> pd.DataFrame:
     columns = select(
         Registration.id,
         Student.student_code,
@@ -95,28 +94,36 @@ def _drill_rows(session: Session, filters: ProgressFilters, dimension: str, valu
     ).select_from(Registration)
     stmt = _drill(columns, filters, dimension, value)
     rows = session.execute(stmt.order_by(Registration.status_changed_at, Registration.id).limit(DRILL_LIMIT))
-    return {"total": int(total or 0), "rows": [[i, c, n, s, str(t)] for i, c, n, s, t in rows.all()]}
-
-
-def days_since(changed: pd.Series) -> pd.Series:
-    """Days from each UTC time in `changed` (stored strings) to now."""
-    when = pd.to_datetime(changed, utc=True, format="ISO8601")
-    return (pd.Timestamp(clock.now()) - when).dt.total_seconds() / 86400
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows.all()], columns=["id", "student_code", "student_name", "status", "changed"]
+    )
+    frame["changed"] = pd.to_datetime(frame["changed"].astype(str), utc=True, format="ISO8601")
+    return frame
 
 
 def drilldown(ctx: AppContext, filters: ProgressFilters, dimension: str, value: str) -> Drilldown:
     """The registrations behind a bar or funnel stage, longest in their state first (cached)."""
     _selection(dimension, value)  # bad input fails before the cache sees it
+    args = {**filters.key(), "dimension": dimension, "value": value}
 
-    def compute() -> dict[str, Any]:
+    def rows() -> pd.DataFrame:
         with ctx.sessions.begin() as session:
             return _drill_rows(session, filters, dimension, value)
 
-    args = {**filters.key(), "dimension": dimension, "value": value}
-    found = ctx.cache.get_or_compute(NAMESPACE, "progress.drilldown", args, compute)
-    frame = pd.DataFrame(found["rows"], columns=["id", "student_code", "student_name", "status", "changed"])
-    frame["days_in_state"] = days_since(frame["changed"]).round(1)
-    return Drilldown(frame[DRILL_COLUMNS], int(found["total"]))
+    def count() -> int:
+        with ctx.sessions.begin() as session:
+            stmt = _drill(select(func.count()).select_from(Registration), filters, dimension, value)
+            return int(session.scalar(stmt) or 0)
+
+    frame = ctx.cache.get_or_compute(NAMESPACE, "progress.drilldown", args, rows)
+    # Fewer rows than the limit are all of them; only a full list needs the count.
+    total = (
+        len(frame)
+        if len(frame) < DRILL_LIMIT
+        else ctx.cache.get_or_compute(NAMESPACE, "progress.drilldown_count", args, count)
+    )
+    days = (pd.Timestamp(clock.now()) - frame["changed"]).dt.total_seconds() / 86400
+    return Drilldown(frame.assign(days_in_state=days.round(1))[DRILL_COLUMNS], int(total))
 
 
 def export_rows(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
