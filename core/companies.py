@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -121,10 +121,19 @@ def _get(session: Session, company_id: int) -> Company:
 
 
 def list_companies(ctx: AppContext, *, actor: Actor) -> list[CompanyRow]:
-    """Every company, in Thai name order."""
+    """Every company, in Thai name order (cached: the postings page lists them on every rerun).
+
+    Loading 2,000 companies as ORM objects took ~150 ms per rerun on MariaDB; company writes
+    bump the "postings" namespace after they commit.
+    """
     require(actor, Permission.SEARCH_POSTINGS)
-    with ctx.sessions.begin() as session:
-        return [_row(c) for c in session.scalars(select(Company).order_by(Company.name_th, Company.id))]
+
+    def compute() -> list[list[Any]]:
+        with ctx.sessions.begin() as session:
+            rows = session.scalars(select(Company).order_by(Company.name_th, Company.id))
+            return [list(astuple(_row(c))) for c in rows]
+
+    return [CompanyRow(*r) for r in ctx.cache.get_or_compute(("postings",), "companies.all", {}, compute)]
 
 
 def create_company(ctx: AppContext, *, actor: Actor, form: CompanyForm) -> CompanyRow:

@@ -1,26 +1,21 @@
-"""Courses and their sections per term (admin, coordinator): create, edit, archive, delete empty ones."""
+"""Courses (admin, coordinator): create, edit, archive; their sections are in core.sections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core import progress_history as history
 from core.access import Actor, Permission, require
 from core.context import AppContext
-from core.course_rules import clean_code, clean_int, clean_kind, clean_section_values, clean_text
-from core.errors import Conflict, InvalidInput, NotFound
-from core.workflow_rules import PLACED_STATES
-from db.models import Course, CourseSection, Registration, Role, User, section_committee
+from core.course_rules import clean_code, clean_int, clean_kind, clean_text
+from core.errors import Conflict, NotFound
+from db.models import Course
 
 NAMESPACES = ("courses", "registrations", "lookups")
-COORDINATOR_ROLES = (Role.COORDINATOR, Role.ADMIN)
-COMMITTEE_ROLES = (Role.ADVISOR, Role.COORDINATOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -34,24 +29,6 @@ class CourseRow:
     credits: int
     kind: str
     archived: bool
-
-
-@dataclass(frozen=True)
-class SectionRow:
-    """A section with its registrations counted against its capacity."""
-
-    id: int
-    course_id: int
-    course_code: str
-    section: str
-    semester: int
-    academic_year: int
-    capacity: int
-    coordinator_id: int | None
-    committee_ids: tuple[int, ...]
-    archived: bool
-    placed: int
-    registrations: int
 
 
 def _course_row(c: Course) -> CourseRow:
@@ -68,7 +45,8 @@ def _course_values(code: str, name_th: str, name_en: str, credits: object, kind:
     }
 
 
-def _get(session: Session, model: type[Any], row_id: int, what: str) -> Any:
+def get_row(session: Session, model: type[Any], row_id: int, what: str) -> Any:
+    """The row of `model` with this id, or NotFound naming `what`."""
     row = session.get(model, row_id)
     if row is None:
         raise NotFound(f"No such {what}.")
@@ -81,7 +59,10 @@ def _unique_code(session: Session, code: str, course_id: int | None = None) -> N
         raise Conflict(f"A course with code {code} already exists.")
 
 
-def _audit(session: Session, actor: Actor, action: str, entity: str, entity_id: int, **kw: Any) -> None:
+def record_change(
+    session: Session, actor: Actor, action: str, entity: str, entity_id: int, **kw: Any
+) -> None:
+    """An audit row for a course or section change by `actor`."""
     audit.record(
         session, actor_id=actor.user_id, action=action, entity=entity, entity_id=entity_id, ip=actor.ip, **kw
     )
@@ -91,7 +72,7 @@ def _course_write(ctx: AppContext, actor: Actor, course_id: int | None, values: 
     with ctx.sessions.begin() as session:
         if "code" in values:
             _unique_code(session, values["code"], course_id)
-        course = Course() if course_id is None else _get(session, Course, course_id, "course")
+        course = Course() if course_id is None else get_row(session, Course, course_id, "course")
         before = None if course_id is None else {k: getattr(course, k) for k in values}
         for key, value in values.items():
             setattr(course, key, value)
@@ -100,7 +81,7 @@ def _course_write(ctx: AppContext, actor: Actor, course_id: int | None, values: 
             session.add(course)
         session.flush()
         action = "course.create" if course_id is None else "course.update"
-        _audit(session, actor, action, "course", course.id, before=before, after=values)
+        record_change(session, actor, action, "course", course.id, before=before, after=values)
         row = _course_row(course)
     ctx.cache.bump(*NAMESPACES)
     return row
@@ -144,192 +125,3 @@ def list_courses(ctx: AppContext, *, actor: Actor, include_archived: bool = Fals
         stmt = stmt.where(Course.archived.is_(False))
     with ctx.sessions.begin() as session:
         return [_course_row(c) for c in session.scalars(stmt)]
-
-
-def _check_users(session: Session, ids: Iterable[int], roles: Sequence[Role], label: str) -> list[int]:
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return []
-    found = set(session.scalars(select(User.id).where(User.id.in_(wanted), User.role.in_(roles))))
-    if missing := [i for i in wanted if i not in found]:
-        allowed = ", ".join(r.value for r in roles)
-        raise InvalidInput(f"{label} must be users with role {allowed} (not user {missing[0]}).")
-    return wanted
-
-
-def _set_committee(session: Session, section_id: int, member_ids: list[int]) -> None:
-    session.execute(delete(section_committee).where(section_committee.c.section_id == section_id))
-    if member_ids:
-        rows = [{"section_id": section_id, "user_id": u} for u in member_ids]
-        session.execute(insert(section_committee), rows)
-
-
-def _unique_section(session: Session, course_id: int, values: dict[str, Any], section_id: int | None) -> None:
-    other = session.scalar(
-        select(CourseSection.id).where(
-            CourseSection.course_id == course_id,
-            CourseSection.section == values["section"],
-            CourseSection.semester == values["semester"],
-            CourseSection.academic_year == values["academic_year"],
-        )
-    )
-    if other is not None and other != section_id:
-        term = f"{values['semester']}/{values['academic_year']}"
-        raise Conflict(f"Section {values['section']} of this course already exists in term {term}.")
-
-
-def save_section(
-    ctx: AppContext,
-    *,
-    actor: Actor,
-    course_id: int,
-    section: str,
-    semester: object,
-    academic_year: object,
-    capacity: object,
-    coordinator_id: int | None = None,
-    committee_ids: Iterable[int] = (),
-    section_id: int | None = None,
-) -> SectionRow:
-    """Create a section (section_id None) or edit one, with its coordinator and committee."""
-    require(actor, Permission.MANAGE_COURSES)
-    values = clean_section_values(
-        section=section, semester=semester, academic_year=academic_year, capacity=capacity
-    )
-    with ctx.sessions.begin() as session:
-        _get(session, Course, course_id, "course")
-        coordinators = _check_users(
-            session, [coordinator_id] if coordinator_id else [], COORDINATOR_ROLES, "The coordinator"
-        )
-        members = _check_users(session, committee_ids, COMMITTEE_ROLES, "Committee members")
-        _unique_section(session, course_id, values, section_id)
-        row = CourseSection() if section_id is None else _get(session, CourseSection, section_id, "section")
-        before = None if section_id is None else _section_dict(session, row)
-        for key, value in {
-            **values,
-            "course_id": course_id,
-            "coordinator_id": coordinators[0] if coordinators else None,
-        }.items():
-            setattr(row, key, value)
-        if section_id is None:
-            row.archived = False
-            session.add(row)
-        session.flush()
-        _set_committee(session, row.id, members)
-        if before is not None:  # its registrations may now count under another year, term or course
-            history.forget(session)
-        action = "section.create" if section_id is None else "section.update"
-        _audit(
-            session, actor, action, "course_section", row.id, before=before, after=_section_dict(session, row)
-        )
-        result = _section_rows(session, [row.id])[0]
-    ctx.cache.bump(*NAMESPACES)
-    return result
-
-
-def _section_dict(session: Session, row: CourseSection) -> dict[str, Any]:
-    keys = ("course_id", "section", "semester", "academic_year", "capacity", "coordinator_id", "archived")
-    return {**{k: getattr(row, k) for k in keys}, "committee": _members(session, [row.id]).get(row.id, [])}
-
-
-def _members(session: Session, section_ids: list[int]) -> dict[int, list[int]]:
-    stmt = select(section_committee.c.section_id, section_committee.c.user_id).where(
-        section_committee.c.section_id.in_(section_ids)
-    )
-    out: dict[int, list[int]] = {}
-    for sid, uid in session.execute(stmt.order_by(section_committee.c.user_id)):
-        out.setdefault(sid, []).append(uid)
-    return out
-
-
-def _section_rows(
-    session: Session,
-    ids: list[int] | None = None,
-    course_id: int | None = None,
-    include_archived: bool = True,
-) -> list[SectionRow]:
-    placed = func.sum(case((Registration.status.in_(PLACED_STATES), 1), else_=0))
-    stmt = (
-        select(CourseSection, Course.code, func.count(Registration.id), placed)
-        .join(Course, Course.id == CourseSection.course_id)
-        .outerjoin(Registration, Registration.section_id == CourseSection.id)
-        .group_by(CourseSection.id, Course.code)
-        .order_by(
-            CourseSection.academic_year.desc(),
-            CourseSection.semester.desc(),
-            Course.code,
-            CourseSection.section,
-        )
-    )
-    if ids is not None:
-        stmt = stmt.where(CourseSection.id.in_(ids))
-    if course_id is not None:
-        stmt = stmt.where(CourseSection.course_id == course_id)
-    if not include_archived:
-        stmt = stmt.where(CourseSection.archived.is_(False))
-    rows = session.execute(stmt).all()
-    members = _members(session, [r[0].id for r in rows]) if rows else {}
-    return [
-        SectionRow(
-            s.id,
-            s.course_id,
-            code,
-            s.section,
-            s.semester,
-            s.academic_year,
-            s.capacity,
-            s.coordinator_id,
-            tuple(members.get(s.id, [])),
-            s.archived,
-            int(p or 0),
-            int(total or 0),
-        )
-        for s, code, total, p in rows
-    ]
-
-
-def list_sections(
-    ctx: AppContext, *, actor: Actor, course_id: int | None = None, include_archived: bool = False
-) -> list[SectionRow]:
-    """Sections (newest term first) with placed/in-progress/completed and all registrations counted."""
-    require(actor, Permission.VIEW_COURSES)
-    with ctx.sessions.begin() as session:
-        return _section_rows(session, course_id=course_id, include_archived=include_archived)
-
-
-def set_section_archived(ctx: AppContext, *, actor: Actor, section_id: int, archived: bool) -> SectionRow:
-    """Archive or unarchive a section."""
-    require(actor, Permission.MANAGE_COURSES)
-    with ctx.sessions.begin() as session:
-        row = _get(session, CourseSection, section_id, "section")
-        before, row.archived = row.archived, bool(archived)
-        action = "section.archive" if archived else "section.unarchive"
-        _audit(
-            session,
-            actor,
-            action,
-            "course_section",
-            row.id,
-            before={"archived": before},
-            after={"archived": row.archived},
-        )
-        result = _section_rows(session, [row.id])[0]
-    ctx.cache.bump(*NAMESPACES)
-    return result
-
-
-def delete_section(ctx: AppContext, *, actor: Actor, section_id: int) -> None:
-    """Delete a section that has no registrations (archive it otherwise)."""
-    require(actor, Permission.MANAGE_COURSES)
-    with ctx.sessions.begin() as session:
-        row = _get(session, CourseSection, section_id, "section")
-        count = session.scalar(select(func.count()).where(Registration.section_id == section_id)) or 0
-        if count:
-            raise Conflict(
-                f"Section {row.section} has {count} registrations and cannot be deleted; archive it."
-            )
-        before = _section_dict(session, row)
-        _set_committee(session, row.id, [])
-        session.delete(row)
-        _audit(session, actor, "section.delete", "course_section", section_id, before=before)
-    ctx.cache.bump(*NAMESPACES)

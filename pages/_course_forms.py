@@ -7,11 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from core import courses
+from core import courses, sections
 from core.access import Actor
 from core.context import AppContext
-from core.courses import CourseRow, SectionRow
+from core.courses import CourseRow
 from core.lookups import Lookups
+from core.sections import SectionRow
 from pages._ui import plain, run_action
 
 FLASH = "co_flash"
@@ -76,7 +77,7 @@ def edit_section(ctx: AppContext, actor: Actor, section: SectionRow, choices: Lo
         )  # fmt: skip
         if st.form_submit_button("Save section"):
             _save(
-                lambda: courses.save_section(
+                lambda: sections.save_section(
                     ctx, actor=actor, section_id=section.id, course_id=section.course_id, section=label,
                     semester=semester, academic_year=year, capacity=capacity, coordinator_id=coordinator,
                     committee_ids=members,

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import courses, lookups
+from core import courses, lookups, sections
 from core.access import Permission
 from pages import _course_forms as forms
 from pages._ui import context, guard, run_action
@@ -50,8 +50,8 @@ if can_edit:
         forms.edit_course(ctx, actor, by_id[chosen])
 
 st.subheader("Sections")
-sections = run_action(lambda: courses.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
-table = pd.DataFrame([vars(s) for s in sections])
+section_rows = run_action(lambda: sections.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
+table = pd.DataFrame([vars(s) for s in section_rows])
 if not table.empty:
     table["places"] = table["placed"].astype(str) + " / " + table["capacity"].astype(str)
 st.dataframe(table, hide_index=True, width="stretch")
@@ -74,7 +74,7 @@ if can_edit and rows:
         members = st.multiselect("Committee", list(committee), format_func=committee.get, key="cs_cm")
         if st.form_submit_button("Create section"):
             run_action(
-                lambda: courses.save_section(
+                lambda: sections.save_section(
                     ctx,
                     actor=actor,
                     course_id=course_id,
@@ -87,18 +87,18 @@ if can_edit and rows:
                 ),
                 success="Section created.",
             )
-    sec_ids = {s.id: f"{s.course_code} sec {s.section} {s.semester}/{s.academic_year}" for s in sections}
+    sec_ids = {s.id: f"{s.course_code} sec {s.section} {s.semester}/{s.academic_year}" for s in section_rows}
     pick = st.selectbox("Section", list(sec_ids), format_func=sec_ids.get, index=None, key="cs_pick")
     left, right = st.columns(2)
     if pick is not None and left.button("Archive / unarchive section", key="cs_toggle"):
-        flag = not next(s.archived for s in sections if s.id == pick)
+        flag = not next(s.archived for s in section_rows if s.id == pick)
         run_action(
-            lambda: courses.set_section_archived(ctx, actor=actor, section_id=pick, archived=flag),
+            lambda: sections.set_section_archived(ctx, actor=actor, section_id=pick, archived=flag),
             success="Saved.",
         )
     if pick is not None and right.button("Delete section", key="cs_delete"):
         run_action(
-            lambda: courses.delete_section(ctx, actor=actor, section_id=pick), success="Section deleted."
+            lambda: sections.delete_section(ctx, actor=actor, section_id=pick), success="Section deleted."
         )
     if pick is not None:
-        forms.edit_section(ctx, actor, next(s for s in sections if s.id == pick), choices)
+        forms.edit_section(ctx, actor, next(s for s in section_rows if s.id == pick), choices)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core import courses
+from core import courses, sections
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.lookups import lookups
@@ -63,31 +63,31 @@ def test_section_rules_capacity_counts_and_delete(ctx: AppContext, make_actor) -
     course = courses.create_course(ctx, actor=admin, **GOOD)
     args = {"course_id": course.id, "section": "1", "semester": 1, "academic_year": 2026, "capacity": 2}
     with pytest.raises(InvalidInput, match="Semester must be from 1 to 3"):
-        courses.save_section(ctx, actor=admin, **{**args, "semester": 4})
+        sections.save_section(ctx, actor=admin, **{**args, "semester": 4})
     with pytest.raises(InvalidInput, match="Academic year"):
-        courses.save_section(ctx, actor=admin, **{**args, "academic_year": 2569 + 100})
+        sections.save_section(ctx, actor=admin, **{**args, "academic_year": 2569 + 100})
     with pytest.raises(InvalidInput, match="coordinator must be users with role"):
-        courses.save_section(ctx, actor=admin, **args, coordinator_id=advisor.user_id)
+        sections.save_section(ctx, actor=admin, **args, coordinator_id=advisor.user_id)
     with pytest.raises(InvalidInput, match="Committee members"):
-        courses.save_section(ctx, actor=admin, **args, committee_ids=[staff.user_id])
-    sec = courses.save_section(
+        sections.save_section(ctx, actor=admin, **args, committee_ids=[staff.user_id])
+    sec = sections.save_section(
         ctx, actor=admin, **args, coordinator_id=admin.user_id, committee_ids=[advisor.user_id]
     )
     assert sec.committee_ids == (advisor.user_id,)
     with pytest.raises(Conflict, match="already exists in term 1/2026"):
-        courses.save_section(ctx, actor=admin, **args)
+        sections.save_section(ctx, actor=admin, **args)
     with ctx.sessions.begin() as s:
         f.registration(s, section_id=sec.id, status=RegistrationStatus.PLACED)
         f.registration(s, section_id=sec.id)
-    listed = courses.list_sections(ctx, actor=admin, course_id=course.id)[0]
+    listed = sections.list_sections(ctx, actor=admin, course_id=course.id)[0]
     assert (listed.placed, listed.registrations, listed.capacity) == (1, 2, 2)
     with pytest.raises(Conflict, match="has 2 registrations and cannot be deleted"):
-        courses.delete_section(ctx, actor=admin, section_id=sec.id)
-    empty = courses.save_section(ctx, actor=admin, **{**args, "section": "2"})
-    courses.delete_section(ctx, actor=admin, section_id=empty.id)
-    assert [s.section for s in courses.list_sections(ctx, actor=admin)] == ["1"]
-    courses.set_section_archived(ctx, actor=admin, section_id=sec.id, archived=True)
-    assert courses.list_sections(ctx, actor=admin) == []
+        sections.delete_section(ctx, actor=admin, section_id=sec.id)
+    empty = sections.save_section(ctx, actor=admin, **{**args, "section": "2"})
+    sections.delete_section(ctx, actor=admin, section_id=empty.id)
+    assert [s.section for s in sections.list_sections(ctx, actor=admin)] == ["1"]
+    sections.set_section_archived(ctx, actor=admin, section_id=sec.id, archived=True)
+    assert sections.list_sections(ctx, actor=admin) == []
 
 
 def test_lookups_are_cached_and_invalidated_by_writes(ctx: AppContext, make_actor) -> None:

@@ -338,7 +338,7 @@ def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, m
 def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
     from sqlalchemy import select
 
-    from core import courses
+    from core import sections
     from db.models import CourseSection
 
     manager, admin = make_actor(Role.MANAGER), make_actor(Role.ADMIN)
@@ -349,5 +349,5 @@ def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
         assert section is not None
         args = {"course_id": section.course_id, "section": section.section, "semester": section.semester}
         sid, capacity = section.id, section.capacity
-    courses.save_section(ctx, actor=admin, **args, academic_year=2566, capacity=capacity, section_id=sid)
+    sections.save_section(ctx, actor=admin, **args, academic_year=2566, capacity=capacity, section_id=sid)
     assert _snapshots(ctx) == 0
