@@ -50,7 +50,9 @@ if can_edit:
         forms.edit_course(ctx, actor, by_id[chosen])
 
 st.subheader("Sections")
-section_rows = run_action(lambda: sections.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
+section_rows = (
+    run_action(lambda: sections.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
+)
 table = pd.DataFrame([vars(s) for s in section_rows])
 if not table.empty:
     table["places"] = table["placed"].astype(str) + " / " + table["capacity"].astype(str)
