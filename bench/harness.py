@@ -97,8 +97,12 @@ def capture(engine: Engine, call: Callable[[], object]) -> list[Statement]:
     return list(captured)
 
 
-def replay(raw: Any, statements: Sequence[Statement]) -> int:
-    """Run `statements` on a raw DBAPI connection, fetch every result, roll back; returns rows fetched."""
+def replay(raw: Any, statements: Sequence[Statement], *, commit: bool = False) -> int:
+    """Run `statements` on a raw DBAPI connection, fetch every result, then roll back (or commit).
+
+    Returns rows fetched. A write's reference commits, as the call it stands for does: a commit
+    is a log flush, the largest part of a short write on InnoDB.
+    """
     cursor = raw.cursor()
     fetched = 0
     try:
@@ -109,9 +113,11 @@ def replay(raw: Any, statements: Sequence[Statement]) -> int:
                 cursor.execute(stmt.sql, stmt.params)
             if cursor.description is not None:
                 fetched += len(cursor.fetchall())
+        if commit:
+            raw.commit()
     finally:
         cursor.close()
-        raw.rollback()  # reads end their transaction too; writes leave nothing behind
+        raw.rollback()  # reads end their transaction too; writes leave nothing behind (or are done)
     return fetched
 
 

@@ -1,4 +1,4 @@
-"""The write case: one status change, core against a rolled-back raw replay of its statements."""
+"""The write case: one status change, core against a committed raw replay of its statements (undone after)."""
 
 from __future__ import annotations
 
@@ -87,10 +87,15 @@ def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
         return workflow.transition(ctx, actor=admin, registration_id=registration_id, action="approve")
 
     statements = capture(ctx.db.engine, partial(approve, template))
-    restore(ctx, template, snap)
-    with closing(ctx.db.engine.raw_connection()) as raw:
-        timed = measure(lambda: approve(next(fresh)), partial(replay, raw, statements), plan.runs)
-    note = f"{len(statements)} stmts; submitted -> advisor_approved; raw replay rolled back"
+    try:
+        with closing(ctx.db.engine.raw_connection()) as raw:
+            # The raw replay commits the same statements on the template; it is put back untimed.
+            replay_committed = partial(replay, raw, statements, commit=True)
+            before = partial(restore, ctx, template, snap)
+            timed = measure(lambda: approve(next(fresh)), replay_committed, plan.runs, before)
+    finally:
+        restore(ctx, template, snap)
+    note = f"{len(statements)} stmts; submitted -> advisor_approved; raw replay committed, then undone"
     return [
         Row(
             plan.backend,

@@ -79,6 +79,17 @@ def _row_for(actor: Actor, action: str, status: RegistrationStatus, own_advisee:
     return row
 
 
+@dataclass
+class _Pin:
+    """The registration version a transition acts on, fixed by the first attempt that reads it.
+
+    A retried unit of work must never apply the action twice: once a version is pinned, a
+    retry that finds a newer one stops (and checks whether the newer one is its own commit).
+    """
+
+    version: int | None
+
+
 def _take(
     session: Session,
     actor: Actor,
@@ -86,10 +97,12 @@ def _take(
     action: str,
     reason: str | None,
     internship_id: int | None,
-    version: int | None,
+    pin: _Pin,
 ) -> TransitionResult:
     reg = get_registration(session, registration_id)
-    if version is not None and reg.version != version:
+    if pin.version is None:
+        pin.version = reg.version
+    elif reg.version != pin.version:
         raise StaleVersion
     row = _row_for(actor, action, reg.status, reg.advisor_id == actor.user_id)
     new_version = apply_transition(
@@ -113,11 +126,7 @@ def transition(
     if action not in rules.ACTIONS:
         raise InvalidInput(f"Unknown action: {action}.")
     text = clean_reason(reason, required=action in rules.NEEDS_REASON, label=rules.LABELS[action])
-    if version is None:
-        # Pin the version we act on, so a retried unit of work can never apply the action twice.
-        with ctx.sessions.begin() as session:
-            version = get_registration(session, registration_id).version
-    result = _apply_once(ctx, actor, registration_id, action, text, internship_id, version)
+    result = _apply_once(ctx, actor, registration_id, action, text, internship_id, _Pin(version))
     ctx.cache.bump("registrations")
     return result
 
@@ -130,14 +139,16 @@ def _apply_once(
     action: str,
     text: str | None,
     internship_id: int | None,
-    version: int,
+    pin: _Pin,
 ) -> TransitionResult:
     try:
         with ctx.sessions.begin() as session:
-            return _take(session, actor, registration_id, action, text, internship_id, version)
+            return _take(session, actor, registration_id, action, text, internship_id, pin)
     except StaleVersion:
+        if pin.version is None:  # pragma: no cover - StaleVersion comes only after the version is read
+            raise
         with ctx.sessions.begin() as session:
-            mine = _applied_by(session, actor, registration_id, version)
+            mine = _applied_by(session, actor, registration_id, pin.version)
             if mine is not None:  # our own commit whose acknowledgement was lost: already done
                 return mine
             raise Conflict(decided_by_message(session, registration_id)) from None

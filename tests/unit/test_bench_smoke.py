@@ -147,3 +147,18 @@ def test_the_import_case_times_real_imports_and_leaves_the_data_as_it_was(ctx, m
     assert rows[0].raw_median_ms is not None and rows[0].ratio is not None
     assert "240 stored then deleted" in rows[0].note
     assert table_counts(ctx.db.engine) == before
+
+
+def test_a_committed_replay_keeps_its_writes(engine: Engine) -> None:
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO item (name) VALUES (:n)"), {"n": "kept"})
+
+    statements = capture(engine, write)
+    before = _count(engine)
+    raw = engine.raw_connection()
+    try:
+        replay(raw, statements, commit=True)
+    finally:
+        raw.close()
+    assert _count(engine) == before + 1
