@@ -18,13 +18,14 @@ from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
 from bench.pages import page_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
+from bench.web_load import web_load_rows
 from bench.writes import status_change_rows
 from core.access import Actor
 from core.context import AppContext, set_context
 from db.models import Role
 
 # (quick, full): page runs cold and warm, the deep queue page, load seconds, memory sessions and
-# page loads, imports of 10k rows.
+# page loads, imports of 10k rows, users and seconds of the websocket page-load test.
 SCALE = {
     "cold": (1, 3),
     "warm": (2, 5),
@@ -33,6 +34,8 @@ SCALE = {
     "sessions": (3, 20),
     "loads": (20, 1000),
     "imports": (1, 3),
+    "web_users": (10, 100),
+    "web_seconds": (10, 60),
 }
 
 
@@ -118,6 +121,9 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
         print(f"[{backend}] concurrency", flush=True)
         for users in (20, 100):
             rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
+        print(f"[{backend}] {scale['web_users']} users loading pages over the websocket", flush=True)
+        load = partial(web_load_rows, ctx, plan, redis_url, scale["web_users"], scale["web_seconds"])
+        rows += guarded(plan, "web load", load)
         # Last: an import forgets the kept progress snapshots, which the cold pages above would pay for.
         print(f"[{backend}] import 10k registrations", flush=True)
         rows += guarded(plan, "import", partial(import_rows, ctx, actors["admin"], plan, scale["imports"]))
