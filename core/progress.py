@@ -216,9 +216,26 @@ def timeline(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, freq: s
     )
 
 
+def _group_counts(ctx: AppContext, filters: ProgressFilters, base: str) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return sql.group_counts(session, filters, base)
+
+    args = {**filters.key(), "base": base}
+    return ctx.cache.get_or_compute(data.NAMESPACE, "progress.group_counts", args, compute)
+
+
+def _group_names(ctx: AppContext, dimension: str) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        with ctx.sessions.begin() as session:
+            return sql.group_names(session, dimension)
+
+    namespace = (sql.NAMES_NAMESPACE[dimension],)
+    return ctx.cache.get_or_compute(namespace, "progress.group_names", {"dimension": dimension}, compute)
+
+
 def _breakdown(ctx: AppContext, filters: ProgressFilters, dimension: str, top: int) -> pd.DataFrame:
-    with ctx.sessions.begin() as session:
-        counts = sql.breakdown_counts(session, filters, dimension)
+    counts = _group_counts(ctx, filters, sql.BASE_OF[dimension]).merge(_group_names(ctx, dimension), on="gid")
     grouped = counts.groupby(["key", "label"])[["registrations", "placed"]].sum().reset_index()
     grouped = grouped.sort_values(["registrations", "label"], ascending=[False, True], ignore_index=True)
     head, rest = grouped.head(top), grouped.iloc[top:]
@@ -239,8 +256,10 @@ def breakdown(
         raise InvalidInput(f"Unknown breakdown: {dimension}.")
     top = max(1, min(int(top), 50))
     args = {**filters.key(), "dimension": dimension, "top": top}
+    # Counts change with registrations, labels with their own writers (a company renamed, say).
+    namespaces = (*data.NAMESPACE, sql.NAMES_NAMESPACE[dimension])
     return ctx.cache.get_or_compute(
-        data.NAMESPACE, "progress.breakdown", args, lambda: _breakdown(ctx, filters, dimension, top)
+        namespaces, "progress.breakdown", args, lambda: _breakdown(ctx, filters, dimension, top)
     )
 
 

@@ -136,4 +136,6 @@ def export_rows(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
             frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
         return frame
 
-    return ctx.cache.get_or_compute(NAMESPACE, "progress.export", filters.key(), compute)
+    # Rows carry company, course, program and faculty names: their writers' namespaces count too.
+    namespaces = (*NAMESPACE, "postings", "courses", "lookups")
+    return ctx.cache.get_or_compute(namespaces, "progress.export", filters.key(), compute)

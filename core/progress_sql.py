@@ -47,19 +47,35 @@ Query = Select[*tuple[Any, ...]]
 
 # Breakdowns GROUP BY a plain id on the registration side (grouping by a Thai-collated name calls
 # the collation on every comparison: 12 s on SQLite at 200k), then name the ids from a small lookup.
-_GROUP_BY: dict[str, tuple[Any, dict[str, bool]]] = {
-    "faculty": (Program.faculty_id, {"program": True}),
+# Faculty and program share the GROUP BY program id, company and province the one by posting id:
+# the page's five charts cost three queries (a lookup maps a program to its faculty, a posting to
+# its company or province).
+BASES: dict[str, tuple[Any, dict[str, bool]]] = {
     "program": (Student.program_id, {"student": True}),
     "course": (CourseSection.course_id, {"section": True}),
-    "company": (Registration.internship_id, {}),
-    "province": (Registration.internship_id, {}),
+    "posting": (Registration.internship_id, {}),
+}
+BASE_OF = {
+    "faculty": "program",
+    "program": "program",
+    "course": "course",
+    "company": "posting",
+    "province": "posting",
+}
+# The cache namespaces whose writers change a dimension's names.
+NAMES_NAMESPACE = {
+    "faculty": "lookups",
+    "program": "lookups",
+    "course": "courses",
+    "company": "postings",
+    "province": "postings",
 }
 
 
 def _lookup(dimension: str) -> Query:
     """(group id, key, label) naming the ids a breakdown groups by."""
     if dimension == "faculty":
-        return select(Faculty.id, Faculty.id, Faculty.name_th)
+        return select(Program.id, Faculty.id, Faculty.name_th).join(Faculty, Faculty.id == Program.faculty_id)
     if dimension == "program":
         return select(Program.id, Program.id, Program.name_th)
     if dimension == "course":
@@ -141,17 +157,18 @@ def submitted_per_day(session: Session, filters: ProgressFilters) -> pd.DataFram
     return frame
 
 
-def breakdown_counts(session: Session, filters: ProgressFilters, dimension: str) -> pd.DataFrame:
-    """Registrations and placements per value of `dimension`: columns key, label, registrations, placed."""
-    group, joins = _GROUP_BY[dimension]
+def group_counts(session: Session, filters: ProgressFilters, base: str) -> pd.DataFrame:
+    """Registrations and placements per program, course or posting id: columns gid, registrations, placed."""
+    group, joins = BASES[base]
     placed = func.sum(case((raw(Registration.status).in_(sorted(PLACED)), 1), else_=0))
     stmt = scoped(select(group, func.count(), placed).select_from(Registration), filters, **joins)
     rows = session.execute(stmt.where(group.is_not(None)).group_by(group)).all()
-    counts = pd.DataFrame(
+    return pd.DataFrame(
         [(int(g), int(n), int(p or 0)) for g, n, p in rows], columns=["gid", "registrations", "placed"]
     )
-    names = pd.DataFrame(
-        [(int(g), str(k), str(lb)) for g, k, lb in session.execute(_lookup(dimension)).all()],
-        columns=["gid", "key", "label"],
-    )
-    return counts.merge(names, on="gid")[["key", "label", "registrations", "placed"]]
+
+
+def group_names(session: Session, dimension: str) -> pd.DataFrame:
+    """The key and label of each group id of `dimension`: columns gid, key, label."""
+    rows = session.execute(_lookup(dimension)).all()
+    return pd.DataFrame([(int(g), str(k), str(lb)) for g, k, lb in rows], columns=["gid", "key", "label"])

@@ -351,3 +351,19 @@ def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
         sid, capacity = section.id, section.capacity
     sections.save_section(ctx, actor=admin, **args, academic_year=2566, capacity=capacity, section_id=sid)
     assert _snapshots(ctx) == 0
+
+
+def test_a_renamed_company_shows_in_the_breakdown_at_once(ctx, make_actor, world) -> None:
+    from core import companies
+
+    manager, staff = make_actor(Role.MANAGER), make_actor("staff")
+    before = progress.breakdown(ctx, actor=manager, filters=TERM, dimension="company")
+    key = int(before.loc[before["label"] == "บริษัท ก", "key"].iloc[0])
+    row = next(c for c in companies.list_companies(ctx, actor=staff) if c.id == key)
+    form = companies.CompanyForm("0105555000099", "บริษัท ก ใหม่", row.name_en or "Company A", row.province)
+    companies.update_company(ctx, actor=staff, company_id=key, form=form)
+    after = progress.breakdown(ctx, actor=manager, filters=TERM, dimension="company")
+    assert "บริษัท ก ใหม่" in set(after["label"]) and "บริษัท ก" not in set(after["label"])
+    # The province breakdown shares the posting counts: both agree with the rows.
+    provinces = progress.breakdown(ctx, actor=manager, filters=TERM, dimension="province")
+    assert int(provinces["registrations"].sum()) == int(after["registrations"].sum())
