@@ -7,8 +7,10 @@ rerun, where `main()` builds the navigation.
 
 from __future__ import annotations
 
+import asyncio.base_events
 import hmac
 import json
+import socket
 from dataclasses import dataclass
 
 import streamlit as st
@@ -190,7 +192,24 @@ def main() -> None:
     _run(st.navigation(_navigation(actor)))
 
 
+def _tcp_nodelay(sock: socket.socket) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def disable_nagle() -> None:
+    """Send every websocket message at once (TCP_NODELAY on every accepted connection).
+
+    asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; the server's listening
+    socket is made with proto 0, so its connections kept Nagle's algorithm. Each rerun's second
+    small message then waited for the browser's delayed ACK: ~40 ms on every page load and click
+    (a one-line Streamlit app: 48 ms per rerun, 6 ms without Nagle, measured on loopback).
+    """
+    asyncio.base_events._set_nodelay = _tcp_nodelay  # type: ignore[attr-defined]
+
+
 if get_script_run_ctx() is None:
+    disable_nagle()  # before the server accepts its first connection
     app = st.App(
         __file__,
         routes=[

@@ -16,7 +16,6 @@ import os
 import random
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -34,7 +33,10 @@ from core.context import AppContext
 from db.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
-THINK_S = (1.0, 3.0)  # a person reads the page before the next click
+# A person reads the page (a queue of 50 rows, a chart, a posting) and decides before the next
+# click: 5-15 s. The stress run keeps 1-3 s, about three times the load, to show where it saturates.
+THINK_S = (5.0, 15.0)
+STRESS_THINK_S = (1.0, 3.0)
 TIMEOUT_S = 60.0
 # Who signs in and which pages they walk through (url paths of app.py's pages).
 JOURNEYS = {
@@ -163,11 +165,13 @@ async def _load(ws: object, page: str) -> float:
             return time.perf_counter() - started
 
 
-async def _user(url: str, role: str, cookie: str, deadline: float, seed: int, tally: Tally) -> None:
+async def _user(
+    url: str, role: str, cookie: str, deadline: float, seed: int, tally: Tally, think: tuple[float, float]
+) -> None:
     import websockets
 
     rng, journey = random.Random(seed), JOURNEYS[role]
-    await asyncio.sleep(rng.uniform(0, THINK_S[1]))  # users do not all arrive in the same instant
+    await asyncio.sleep(rng.uniform(0, think[1]))  # users do not all arrive in the same instant
     headers = {"Cookie": f"ims_session={cookie}", "Origin": url}
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
@@ -187,33 +191,25 @@ async def _user(url: str, role: str, cookie: str, deadline: float, seed: int, ta
                     return
                 (tally.warm if step else tally.first).append(seconds)
                 step += 1
-                await asyncio.sleep(rng.uniform(*THINK_S))
+                await asyncio.sleep(rng.uniform(*think))
     except Exception as exc:  # a failed user is counted, never fatal to the bench
         tally.errors.append(type(exc).__name__)
 
 
-async def _run_users(url: str, cookies: list[tuple[str, str]], seconds: float) -> Tally:
-    tally, deadline = Tally(), time.monotonic() + seconds
-    await asyncio.gather(*(_user(url, role, c, deadline, n, tally) for n, (role, c) in enumerate(cookies)))
+async def _run_users(
+    url: str, cookies: list[tuple[str, str]], seconds: float, think: tuple[float, float] | None = None
+) -> Tally:
+    tally, deadline, think = Tally(), time.monotonic() + seconds, think or THINK_S
+    users = (_user(url, role, c, deadline, n, tally, think) for n, (role, c) in enumerate(cookies))
+    await asyncio.gather(*users)
     return tally
 
 
-def web_load_rows(
-    ctx: AppContext, plan: Plan, redis_url: str | None, users_count: int, seconds: float
-) -> list[Row]:
-    """`users_count` users walking their journeys for `seconds` against a real server on ctx's database."""
-    cookies = session_cookies(ctx, users_count)
-    url = ctx.settings.database_url or ""
-    process, url = start_server(url, redis_url, ctx.settings.data_dir)
-    try:
-        tally = asyncio.run(_run_users(url, cookies, seconds))
-    finally:
-        stop_server(process)
-    name = f"{users_count} users, page loads (websocket)"
+def _rows(plan: Plan, name: str, tally: Tally, seconds: float, think: tuple[float, float]) -> list[Row]:
     kinds = ", ".join(sorted(set(tally.errors)))
     loads = len(tally.first) + len(tally.warm)
     note = (
-        f"{loads / seconds:.1f} loads/s over {seconds:.0f} s, think {THINK_S[0]:.0f}-{THINK_S[1]:.0f} s; "
+        f"{loads / seconds:.1f} loads/s over {seconds:.0f} s, think {think[0]:.0f}-{think[1]:.0f} s; "
         f"{len(tally.errors)} errors" + (f" ({kinds})" if kinds else "")
     )
     rows = []
@@ -222,11 +218,44 @@ def web_load_rows(
             rows.append(Row(plan.backend, f"{name} {kind}", "concurrency", 0, None, note=note))
             continue
         s = summarise(timings)
-        label = f"{name} {kind}"
-        extra = (
-            ""
-            if kind == "warm"
-            else f"; session's first page, median {statistics.median(timings) * 1000:.0f} ms"
+        extra = "" if kind == "warm" else "; each session's first page"
+        rows.append(
+            Row(
+                plan.backend,
+                f"{name} {kind}",
+                "concurrency",
+                s.runs,
+                s.median_ms,
+                s.p95_ms,
+                note=note + extra,
+            )
         )
-        rows.append(Row(plan.backend, label, "concurrency", s.runs, s.median_ms, s.p95_ms, note=note + extra))
+    return rows
+
+
+def web_load_rows(
+    ctx: AppContext,
+    plan: Plan,
+    redis_url: str | None,
+    users_count: int,
+    seconds: float,
+    stress_seconds: float = 0.0,
+) -> list[Row]:
+    """`users_count` users walking their journeys against a real server on ctx's database.
+
+    First for `seconds` with THINK_S between pages (the target), then, when `stress_seconds` is
+    set, for that long with STRESS_THINK_S on fresh sessions (where one server saturates).
+    """
+    cookies = session_cookies(ctx, users_count)
+    process, url = start_server(ctx.settings.database_url or "", redis_url, ctx.settings.data_dir)
+    try:
+        tally = asyncio.run(_run_users(url, cookies, seconds))
+        rows = _rows(plan, f"{users_count} users, page loads (websocket)", tally, seconds, THINK_S)
+        if stress_seconds:
+            cookies = session_cookies(ctx, users_count)
+            tally = asyncio.run(_run_users(url, cookies, stress_seconds, STRESS_THINK_S))
+            name = f"{users_count} users, page loads, stress"
+            rows += _rows(plan, name, tally, stress_seconds, STRESS_THINK_S)[:1]
+    finally:
+        stop_server(process)
     return rows

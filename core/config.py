@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     organisation_name: str = "Internship Office"
 
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_size: int = Field(default=20, ge=1, le=200)
     db_pool_recycle_s: int = Field(default=1800, ge=30)
     db_connect_timeout_s: int = Field(default=5, ge=1, le=60)
     redis_timeout_s: float = Field(default=0.3, gt=0, le=0.5)
