@@ -152,3 +152,40 @@ def test_logout_route_revokes_the_cookie_session_on_the_server(ctx: AppContext, 
     assert _post("/auth/logout", cookie=token).status_code == 204
     assert sessions.resume(ctx, token=token) is None
     assert sessions.resume(ctx, session_id=result.actor.session_id) is None
+
+
+async def _accepted_nodelay() -> int:
+    """TCP_NODELAY of a connection accepted on a listener made like the server's (proto 0)."""
+    import socket
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    seen: list[int] = []
+
+    def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    server = await asyncio.start_server(connected, sock=listener)
+    _, writer = await asyncio.open_connection("127.0.0.1", listener.getsockname()[1])
+    for _ in range(100):
+        if seen:
+            break
+        await asyncio.sleep(0.01)
+    writer.close()
+    server.close()
+    await server.wait_closed()
+    return seen[0]
+
+
+def test_server_connections_send_at_once_without_nagle(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asyncio.base_events
+
+    import app
+
+    app.disable_nagle()
+    assert asyncio.base_events._set_nodelay is app._tcp_nodelay
+    assert asyncio.run(_accepted_nodelay()) != 0
+    # Without it such a connection keeps Nagle's algorithm (what asyncio does for proto 0).
+    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", lambda sock: None)
+    assert asyncio.run(_accepted_nodelay()) == 0
