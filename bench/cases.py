@@ -185,7 +185,6 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
     bottlenecks, data = optional("core.progress_bottlenecks"), optional("core.progress_data")
     if bottlenecks is not None and data is not None:
         cold = replace(ctx, cache=FramesOnlyCache(ctx.cache))  # type: ignore[arg-type]
-        cases.append(Case("progress.frame events", partial(data.events, ctx, f), cached=True))
         cases.append(_aggregate("progress.time_in_state", bottlenecks.time_in_state, ctx, cold, **kw))
     return cases
 
