@@ -63,7 +63,7 @@ def _users(row: Row) -> bool | None:
     # core calls without think time ("20 users", "100 users") are a stress test, reported beside it.
     if row.kind != "concurrency" or not row.case.startswith("100 users, page loads") or row.p95_ms is None:
         return None
-    if not row.case.endswith(" warm"):
+    if not row.case.endswith(" warm") or "stress" in row.case:
         return None
     return row.p95_ms <= 500 and _errors(row) == 0
 

@@ -127,7 +127,7 @@ def test_table_csv_and_targets(tmp_path: Path) -> None:
     report = targets(rows)
     assert "MET     core <= 2x raw" in report
     assert "NOT MET warm page <= 150 ms [sqlite]: 0/1; missed: page home warm" in report
-    assert "MET     100 users" in report
+    assert "MET     100 users: warm page load p95 <= 500 ms, zero errors [sqlite]: 1/1" in report
     assert "MET     cache hit >= 50x faster than cold, dashboard aggregates [sqlite]: 1/1" in report
     assert "NOT MET deep queue page within 2x of page 1 [sqlite]: queue.page1000 3.00x" in report
     with write_csv(rows, tmp_path).open(encoding="utf-8") as handle:

@@ -287,3 +287,17 @@ def test_count_is_cached_until_a_registration_changes(ctx: AppContext, data: Dat
     mine = data.advisors[0]
     own = len(_expect(data, lambda r: r["advisor_id"] == mine.user_id))
     assert queue.count_queue(ctx, actor=mine) == own  # the advisor's count is keyed apart from everyone's
+
+
+def test_sqlite_is_kept_off_the_time_index_only_where_it_would_walk_from_the_oldest() -> None:
+    from sqlalchemy import select
+    from sqlalchemy.dialects import mysql, sqlite
+
+    from core.queue_sort import SORTS, order_by
+    from db.models import Registration
+
+    stmt = select(Registration.id).order_by(*order_by(SORTS["status_changed_at"], True, avoid_index=True))
+    assert "ORDER BY +registrations.status_changed_at ASC" in str(stmt.compile(dialect=sqlite.dialect()))
+    assert "ORDER BY registrations.status_changed_at ASC" in str(stmt.compile(dialect=mysql.dialect()))
+    plain = select(Registration.id).order_by(*order_by(SORTS["status_changed_at"], True))
+    assert "+registrations" not in str(plain.compile(dialect=sqlite.dialect()))
