@@ -46,7 +46,9 @@ def _wipe(ctx: AppContext) -> None:
 def _backend_urls(kind: str, tmp: Path) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'test.sqlite3'}", None
-    db_url = ensure_mysql_database(service_url("TEST_DATABASE_URL") or "")
+    db_url = service_url("TEST_DATABASE_URL") or ""
+    if db_url not in _migrated:  # created (if missing) once per run, not before every test
+        ensure_mysql_database(db_url)
     return db_url, service_url("TEST_REDIS_URL")
 
 
