@@ -164,6 +164,15 @@ _REG_FIELDS = (
 )
 
 
+def longest_waiting() -> Query:
+    """Registrations as listed for a person (id, student code, Thai name, status, when it last
+    changed), the longest in their state first; callers join Student and add their filters."""
+    name = Student.first_name_th + " " + Student.last_name_th
+    columns = (Registration.id, Student.student_code, name, raw(Registration.status))
+    stmt = select(*columns, raw(Registration.status_changed_at)).select_from(Registration)
+    return stmt.order_by(Registration.status_changed_at, Registration.id)
+
+
 def query_registrations(session: Session, filters: ProgressFilters) -> pd.DataFrame:
     """One row per registration matching `filters` (REG_COLUMNS), by id."""
     stmt = select(*_REG_FIELDS).select_from(Registration)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
-from core.progress_data import NAMESPACE, ProgressFilters, raw, scoped, user_names
-from db.models import CommitteeVote, CourseSection, Registration, Student, section_committee
+from core.progress_data import NAMESPACE, ProgressFilters, longest_waiting, raw, scoped, user_names
+from db.models import CommitteeVote, CourseSection, Registration, section_committee
 
 OPEN_STATES = ("submitted", "advisor_approved", "committee_approved", "needs_changes")
 UNKNOWN = "(unknown)"
@@ -51,15 +51,8 @@ def _by_state(session: Session, filters: ProgressFilters, before: datetime) -> l
 
 
 def _oldest(session: Session, filters: ProgressFilters, limit: int) -> list[list[Any]]:
-    stmt = select(
-        Registration.id,
-        Student.student_code,
-        Student.first_name_th + " " + Student.last_name_th,
-        raw(Registration.status),
-        raw(Registration.status_changed_at),
-    )
-    stmt = _open(stmt, filters, student=True).order_by(Registration.status_changed_at, Registration.id)
-    return [[i, c, n, s, str(t)] for i, c, n, s, t in session.execute(stmt.limit(limit)).all()]
+    stmt = _open(longest_waiting(), filters, student=True).limit(limit)
+    return [[i, c, n, s, str(t)] for i, c, n, s, t in session.execute(stmt).all()]
 
 
 def _overdue_pairs(session: Session, filters: ProgressFilters, before: datetime) -> list[list[Any]]:

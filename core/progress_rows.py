@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.context import AppContext
 from core.errors import InvalidInput
-from core.progress_data import NAMESPACE, STAGES, ProgressFilters, query_registrations, raw, scoped
+from core.progress_data import (
+    NAMESPACE,
+    STAGES,
+    ProgressFilters,
+    longest_waiting,
+    query_registrations,
+    raw,
+    scoped,
+)
 from db.models import Company, Internship, Program, Registration, RegistrationStatus, Student
 from db.models import CourseSection as Section
 
@@ -85,15 +93,8 @@ def _drill(stmt: Query, filters: ProgressFilters, dimension: str, value: str) ->
 
 
 def _drill_rows(session: Session, filters: ProgressFilters, dimension: str, value: str) -> pd.DataFrame:
-    columns = select(
-        Registration.id,
-        Student.student_code,
-        Student.first_name_th + " " + Student.last_name_th,
-        raw(Registration.status),
-        raw(Registration.status_changed_at),
-    ).select_from(Registration)
-    stmt = _drill(columns, filters, dimension, value)
-    rows = session.execute(stmt.order_by(Registration.status_changed_at, Registration.id).limit(DRILL_LIMIT))
+    stmt = _drill(longest_waiting(), filters, dimension, value)
+    rows = session.execute(stmt.limit(DRILL_LIMIT))
     frame = pd.DataFrame(
         [tuple(r) for r in rows.all()], columns=["id", "student_code", "student_name", "status", "changed"]
     )
