@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.terms import DEFAULT_CALENDAR, parse_calendar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -53,7 +55,15 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     overdue_days: int = Field(default=7, ge=1)
+    # The office's academic calendar: "semester:MM-DD:MM-DD" per semester (see core.terms).
+    term_calendar: str = DEFAULT_CALENDAR
     metrics_token: str | None = None
+
+    @field_validator("term_calendar")
+    @classmethod
+    def _check_calendar(cls, value: str) -> str:
+        parse_calendar(value)
+        return value
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
