@@ -6,6 +6,7 @@ core.workflow_store.apply_transition (conditional update, timeline row, audit ro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -98,6 +99,7 @@ def _take(
     reason: str | None,
     internship_id: int | None,
     pin: _Pin,
+    calendar: str,
 ) -> TransitionResult:
     reg = get_registration(session, registration_id)
     if pin.version is None:
@@ -106,7 +108,14 @@ def _take(
         raise StaleVersion
     row = _row_for(actor, action, reg.status, reg.advisor_id == actor.user_id)
     new_version = apply_transition(
-        session, reg, row, actor_id=actor.user_id, reason=reason, internship_id=internship_id, ip=actor.ip
+        session,
+        reg,
+        row,
+        actor_id=actor.user_id,
+        reason=reason,
+        internship_id=internship_id,
+        ip=actor.ip,
+        calendar=calendar,
     )
     return TransitionResult(reg.id, reg.status.value, row.target.value, new_version)
 
@@ -143,7 +152,8 @@ def _apply_once(
 ) -> TransitionResult:
     try:
         with ctx.sessions.begin() as session:
-            return _take(session, actor, registration_id, action, text, internship_id, pin)
+            calendar = ctx.settings.term_calendar
+            return _take(session, actor, registration_id, action, text, internship_id, pin, calendar)
     except StaleVersion:
         if pin.version is None:  # pragma: no cover - StaleVersion comes only after the version is read
             raise
@@ -171,11 +181,22 @@ def _applied_by(
 
 
 def bulk_transition(
-    ctx: AppContext, *, actor: Actor, ids: list[int], action: str, reason: str | None = None
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    ids: list[int],
+    action: str,
+    reason: str | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> BulkResult:
-    """Take `action` on each registration in its own transaction; report successes and failures."""
+    """Take `action` on each registration in its own transaction; report successes and failures.
+
+    `versions` are the versions the reviewer was shown: a registration changed since then is
+    refused (someone else acted on it, or it is not the row that was ticked), never acted on.
+    """
     require(actor, Permission.REVIEW_QUEUE)
     unique = list(dict.fromkeys(int(i) for i in ids))
+    shown = {int(k): int(v) for k, v in (versions or {}).items()}
     if not unique:
         raise InvalidInput("Select at least one registration.")
     if len(unique) > MAX_BULK:
@@ -187,7 +208,14 @@ def bulk_transition(
     failed: dict[int, str] = {}
     for registration_id in unique:
         try:
-            transition(ctx, actor=actor, registration_id=registration_id, action=action, reason=reason)
+            transition(
+                ctx,
+                actor=actor,
+                registration_id=registration_id,
+                action=action,
+                reason=reason,
+                version=shown.get(registration_id),
+            )
         except DomainError as exc:
             failed[registration_id] = exc.message
         else:

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from core import audit, clock
 from core.errors import Conflict, InvalidInput, NotFound
+from core.placement_rules import candidate_of, placement_problems, posting_facts
+from core.terms import DEFAULT_CALENDAR
 from core.workflow_rules import PLACED_STATES, Transition
 from db.models import (
     CommitteeVote,
@@ -87,23 +89,26 @@ def _placed_count(session: Session, column: Any, value: int) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def _lock_places(session: Session, reg: Registration, internship_id: int) -> tuple[int, int]:
+def _lock_places(session: Session, reg: Registration, internship_id: int) -> int:
     # Always section first, then posting: one order for every placement, so no deadlock.
     capacity = session.scalar(
         select(CourseSection.capacity).where(CourseSection.id == reg.section_id).with_for_update()
     )
-    slots = session.scalar(select(Internship.slots).where(Internship.id == internship_id).with_for_update())
-    if slots is None:
+    if session.scalar(select(Internship.id).where(Internship.id == internship_id).with_for_update()) is None:
         raise NotFound("No such posting.")
-    return int(capacity or 0), int(slots)
+    return int(capacity or 0)
 
 
-def _check_places(session: Session, reg: Registration, internship_id: int, limits: tuple[int, int]) -> None:
-    capacity, slots = limits
+def _check_posting(session: Session, reg: Registration, internship_id: int, calendar: str) -> None:
+    facts = posting_facts(session, [internship_id], lock=True)[internship_id]
+    problems = placement_problems(facts, candidate_of(session, reg.id, calendar))
+    if problems:
+        raise Conflict(" ".join(problems))
+
+
+def _check_capacity(session: Session, reg: Registration, capacity: int) -> None:
     if _placed_count(session, Registration.section_id, reg.section_id) > capacity:
         raise Conflict(f"The section is full: all {capacity} places are taken.")
-    if _placed_count(session, Registration.internship_id, internship_id) > slots:
-        raise Conflict(f"The posting is full: all {slots} slots are taken.")
 
 
 def _values(row: Transition, reg: Registration, now: datetime) -> dict[str, Any]:
@@ -133,16 +138,18 @@ def apply_transition(
     reason: str | None,
     internship_id: int | None = None,
     ip: str | None = None,
+    calendar: str = DEFAULT_CALENDAR,
 ) -> int:
     """Take `row` on `reg` as read at its version, with its event and audit rows; returns the new version."""
     now = clock.now()
     values = _values(row, reg, now)
-    limits = None
+    capacity = None
     if row.needs_posting:
         internship_id = internship_id or reg.internship_id
         if internship_id is None:
             raise InvalidInput("Choose the posting to confirm the placement.")
-        limits = _lock_places(session, reg, internship_id)
+        capacity = _lock_places(session, reg, internship_id)
+        _check_posting(session, reg, internship_id, calendar)
         values["internship_id"] = internship_id
     stmt = (
         update(Registration)
@@ -152,8 +159,8 @@ def apply_transition(
     )
     if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion
-    if limits is not None and internship_id is not None:
-        _check_places(session, reg, internship_id, limits)
+    if capacity is not None:
+        _check_capacity(session, reg, capacity)
     if row.target == S.ADVISOR_APPROVED:  # a new committee round: earlier votes no longer count
         session.execute(delete(CommitteeVote).where(CommitteeVote.registration_id == reg.id))
     _record(session, reg, row, actor_id=actor_id, reason=reason, now=now, ip=ip, extra=_posting(values))

@@ -5,20 +5,40 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import workflow
+from core import placement_rules, workflow
 from core.access import Actor
 from core.context import AppContext
 from core.registration_view import RegistrationDetail
-from pages._ui import plain, run_action
+from pages._ui import flash, plain, run_action
 
-FLASH = "review_flash"
 LAST = "review_last_acted"
 
 
 def _done(message: str, registration_id: int) -> None:
-    st.session_state[FLASH] = message
+    flash(message)
     st.session_state[LAST] = registration_id
     st.rerun()
+
+
+def _posting_picker(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> int | None:
+    """Search open postings; offer only those that can take this student now (the placement rule)."""
+    query = st.text_input("Find the posting (title, company, skills; Thai or English)", key="rd_post_q")
+    found = run_action(
+        lambda: placement_rules.placement_choices(ctx, actor=actor, registration_id=d.id, query=query)
+    )
+    if found is None:
+        return None
+    labels = {p.id: p.label() for p in found.eligible}
+    if found.refused:
+        with st.expander(f"{len(found.refused)} matching postings cannot take this student"):
+            for posting, problems in found.refused:
+                st.text(f"{posting.label()}\n  " + "\n  ".join(problems))
+    if not labels:
+        st.info("No open posting that matches can take this student. Search with other words.")
+        return None
+    return st.selectbox(
+        "Posting for the placement", list(labels), format_func=labels.get, index=None, key="rd_post"
+    )
 
 
 def _facts(d: RegistrationDetail) -> None:
@@ -67,9 +87,7 @@ def _actions(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
         )
     posting_id = None
     if any(a.needs_posting for a in d.allowed_actions) and d.internship_id is None:
-        posting_id = st.number_input(
-            "Posting id for the placement", min_value=1, step=1, value=None, key="rd_post"
-        )
+        posting_id = _posting_picker(ctx, actor, d)
     cols = st.columns(len(d.allowed_actions))
     for col, option in zip(cols, d.allowed_actions, strict=True):
         if col.button(option.label, key=f"rd_{option.action}"):

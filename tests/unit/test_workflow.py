@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
-from core import clock, workflow
+from core import clock, committee, placement_rules, workflow
 from core import workflow_rules as rules
 from core.access import Actor
 from core.committee import decision, quorum
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from db.models import AuditEntry, Registration, RegistrationEvent, RegistrationStatus, Role
+from db.models import (
+    AuditEntry,
+    PostingStatus,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+    Role,
+    Student,
+    internship_programs,
+)
 from tests import factories as f
+from tests.factories_postings import make_company, make_posting
 
 S = RegistrationStatus
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -183,7 +193,7 @@ def test_posting_slots_are_never_exceeded(world: World) -> None:
     workflow.transition(
         world.ctx, actor=admin, registration_id=first, action="approve", internship_id=one_slot
     )
-    with pytest.raises(Conflict, match="posting is full"):
+    with pytest.raises(Conflict, match="is full"):
         workflow.transition(
             world.ctx, actor=admin, registration_id=second, action="approve", internship_id=one_slot
         )
@@ -367,3 +377,104 @@ def test_manager_reads_a_registration_but_may_take_no_action(world: World) -> No
     assert detail.allowed_actions == ()
     with pytest.raises(PermissionDenied):
         workflow.registration_detail(world.ctx, actor=world.actors["staff"], registration_id=reg_id)
+
+
+def test_bulk_refuses_registrations_changed_since_they_were_shown(world: World) -> None:
+    shown, moved = world.reg(S.SUBMITTED), world.reg(S.SUBMITTED)
+    coordinator = world.actors["coordinator"]
+    workflow.transition(world.ctx, actor=world.actors["advisor"], registration_id=moved, action="approve")
+    result = workflow.bulk_transition(
+        world.ctx, actor=coordinator, ids=[shown, moved], action="reject", reason="duplicate",
+        versions={shown: 1, moved: 1},
+    )  # fmt: skip
+    assert result.succeeded == (shown,)
+    assert "Already decided by Own Advisor" in result.failed[moved]
+    assert world.status(moved) == S.ADVISOR_APPROVED
+    again = workflow.bulk_transition(
+        world.ctx, actor=coordinator, ids=[shown], action="reject", reason="again", versions={shown: 1}
+    )
+    assert world.status(shown) == S.REJECTED and world.counts(shown) == (2, 1)
+    assert again.succeeded == (shown,)  # the same reviewer's own earlier decision: nothing changes twice
+
+
+def _placement(world: World, **posting: object) -> tuple[int, int]:
+    with world.ctx.sessions.begin() as s:
+        section_id = f.section(s, academic_year=2026, semester=2, capacity=5)
+        posting_id = f.posting(s, slots=2, **posting)
+    return world.reg(S.COMMITTEE_APPROVED, section_id=section_id, posting=False), posting_id
+
+
+@pytest.mark.parametrize(
+    ("posting", "message"),
+    [
+        ({"status": PostingStatus.CLOSED}, "is closed"),
+        ({"period_start": date(2025, 6, 10), "period_end": date(2025, 8, 5)}, "outside term 2/2026"),
+        ({"period_start": date(2027, 4, 1), "period_end": None}, "outside term 2/2026"),
+    ],
+)
+def test_placement_is_refused_into_a_posting_that_cannot_take_the_student(
+    world: World, posting: dict[str, object], message: str
+) -> None:
+    reg_id, posting_id = _placement(world, **posting)
+    with pytest.raises(Conflict, match=message):
+        workflow.transition(
+            world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, action="approve",
+            internship_id=posting_id,
+        )  # fmt: skip
+    assert world.status(reg_id) == S.COMMITTEE_APPROVED and world.counts(reg_id) == (1, 0)
+
+
+def test_placement_is_refused_when_the_posting_excludes_the_students_program(world: World) -> None:
+    reg_id, posting_id = _placement(world, period_start=date(2026, 12, 1), period_end=date(2027, 2, 28))
+    with world.ctx.sessions.begin() as s:
+        s.execute(insert(internship_programs).values(internship_id=posting_id, program_id=f.program(s)))
+    with pytest.raises(Conflict, match="not open to the student's program"):
+        workflow.transition(
+            world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, action="approve",
+            internship_id=posting_id,
+        )  # fmt: skip
+    with world.ctx.sessions.begin() as s:
+        program_id = s.scalar(
+            select(Student.program_id).join(Registration, Registration.student_id == Student.id)
+            .where(Registration.id == reg_id)
+        )  # fmt: skip
+        s.execute(insert(internship_programs).values(internship_id=posting_id, program_id=program_id))
+    workflow.transition(
+        world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, action="approve",
+        internship_id=posting_id,
+    )  # fmt: skip
+    assert world.status(reg_id) == S.PLACED
+
+
+def test_the_posting_picker_offers_only_postings_that_can_take_the_student(world: World) -> None:
+    reg_id, _ = _placement(world)
+    company = make_company(world.ctx)
+    good = make_posting(world.ctx, company, "Data intern", slots=2, period=(date(2026, 11, 15), None))
+    make_posting(world.ctx, company, "Data closed", status="closed")
+    old = make_posting(world.ctx, company, "Data last year", period=(date(2025, 6, 10), date(2025, 8, 5)))
+    choices = placement_rules.placement_choices(
+        world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, query="data"
+    )
+    assert [p.id for p in choices.eligible] == [good]
+    assert "2 of 2 left" in choices.eligible[0].label() and "Data intern" in choices.eligible[0].label()
+    assert [(p.id, "outside term" in problems[0]) for p, problems in choices.refused] == [(old, True)]
+    with pytest.raises(NotFound):
+        placement_rules.placement_choices(world.ctx, actor=world.actors["coordinator"], registration_id=999)
+
+
+def test_every_committee_member_sees_the_votes_waiting_for_them(world: World, make_actor) -> None:
+    members = _committee(world, make_actor, 3)
+    waiting, other = world.reg(S.ADVISOR_APPROVED, advisor="other_advisor"), world.reg(S.SUBMITTED)
+    frame = committee.awaiting_votes(world.ctx, actor=members[0])
+    assert frame["id"].tolist() == [waiting] and other not in frame["id"].tolist()
+    row = frame.iloc[0]
+    assert (row["advisor"], row["quorum"], row["approvals"], row["my_vote"]) == ("Other Advisor", 2, 0, None)
+    workflow.vote(world.ctx, actor=members[0], registration_id=waiting, vote="approve")
+    assert committee.awaiting_votes(world.ctx, actor=members[0]).empty
+    mine = committee.awaiting_votes(world.ctx, actor=members[0], include_voted=True)
+    assert mine[["approvals", "my_vote"]].values.tolist() == [[1, "approve"]]
+    assert committee.awaiting_votes(world.ctx, actor=world.actors["advisor"]).empty  # not on this committee
+    workflow.vote(world.ctx, actor=members[1], registration_id=waiting, vote="approve")
+    assert world.status(waiting) == S.COMMITTEE_APPROVED
+    with pytest.raises(PermissionDenied):
+        committee.awaiting_votes(world.ctx, actor=world.actors["manager"])
