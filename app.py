@@ -51,6 +51,9 @@ PAGES = [
     PageSpec("pages/search.py", "Search postings", ":material/search:", Permission.SEARCH_POSTINGS),
     PageSpec("pages/postings.py", "Postings & companies", ":material/business:", Permission.MANAGE_POSTINGS),
     PageSpec("pages/review_queue.py", "Review queue", ":material/fact_check:", Permission.REVIEW_QUEUE),
+    PageSpec(
+        "pages/committee_votes.py", "Committee votes", ":material/how_to_vote:", Permission.VOTE_COMMITTEE
+    ),
     PageSpec("pages/courses.py", "Courses", ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", "Import", ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     VIEW_PROGRESS = "view_progress"
     VIEW_MONITORING = "view_monitoring"
     VIEW_REGISTRATION = "view_registration"
+    VOTE_COMMITTEE = "vote_committee"
 
 
 _ALL = frozenset(Permission)
@@ -40,9 +41,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEARCH_POSTINGS,
             Permission.VIEW_PROGRESS,
             Permission.VIEW_REGISTRATION,
+            Permission.VOTE_COMMITTEE,
         }
     ),
-    Role.ADVISOR: frozenset({Permission.VIEW_HOME, Permission.REVIEW_QUEUE, Permission.VIEW_REGISTRATION}),
+    Role.ADVISOR: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.REVIEW_QUEUE,
+            Permission.VIEW_REGISTRATION,
+            Permission.VOTE_COMMITTEE,
+        }
+    ),
     Role.STAFF: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.MANAGE_POSTINGS}),
     Role.MANAGER: frozenset(
         {
@@ -53,6 +62,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
 }
+
+# What a new account gets unless the admin chooses otherwise: the fewest permissions and no
+# student records (staff keep postings and companies only).
+DEFAULT_NEW_ROLE = Role.STAFF
 
 
 @dataclass(frozen=True)

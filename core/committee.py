@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+import pandas as pd
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core import audit, clock
 from core import workflow_rules as rules
@@ -21,7 +23,17 @@ from core.workflow_store import (
     committee_members,
     get_registration,
 )
-from db.models import CommitteeVote, Registration, Role, User, Vote
+from db.models import (
+    CommitteeVote,
+    Course,
+    CourseSection,
+    Registration,
+    Role,
+    Student,
+    User,
+    Vote,
+    section_committee,
+)
 from db.models import RegistrationStatus as S
 
 ALREADY_VOTED = "You have already voted on this registration."
@@ -137,7 +149,7 @@ def vote(
     ctx: AppContext, *, actor: Actor, registration_id: int, vote: str, remarks: str | None = None
 ) -> VoteOutcome:
     """Record a committee member's vote; once the quorum is reached the registration is decided."""
-    require(actor, Permission.REVIEW_QUEUE)
+    require(actor, Permission.VOTE_COMMITTEE)
     if vote not in {v.value for v in Vote}:
         raise InvalidInput("A vote is either approve or reject.")
     text = clean_reason(remarks, required=False, label="vote")
@@ -181,9 +193,70 @@ def status_in(session: Session, reg: Registration) -> CommitteeStatus:
 
 def committee_status(ctx: AppContext, *, actor: Actor, registration_id: int) -> CommitteeStatus:
     """Who on the section's committee voted, how, and who has not voted yet."""
-    require(actor, Permission.REVIEW_QUEUE)
+    require(actor, Permission.VOTE_COMMITTEE)
     with ctx.sessions.begin() as session:
         reg = get_registration(session, registration_id)
         if not may_view(session, actor, reg):
             raise NotFound("No such registration.")
         return status_in(session, reg)
+
+
+AWAITING_COLUMNS = [
+    "id", "version", "student_code", "student", "course", "section", "term", "advisor",
+    "days_waiting", "approvals", "rejections", "members", "quorum", "my_vote",
+]  # fmt: skip
+MAX_AWAITING = 500
+
+
+def _awaiting_query(member_id: int, include_voted: bool) -> Any:
+    sc, mine, advisor = section_committee.c, aliased(CommitteeVote), aliased(User)
+    approve = func.sum(case((CommitteeVote.vote == Vote.APPROVE, 1), else_=0))
+    tally = (
+        select(CommitteeVote.registration_id.label("rid"), approve.label("yes"), func.count().label("cast"))
+        .group_by(CommitteeVote.registration_id)
+        .subquery("tally")
+    )
+    size = select(sc.section_id, func.count().label("n")).group_by(sc.section_id).subquery("size")
+    stmt = (
+        select(
+            Registration.id, Registration.version, Student.student_code,
+            Student.first_name_th + " " + Student.last_name_th, Course.code, CourseSection.section,
+            CourseSection.semester, CourseSection.academic_year, advisor.full_name,
+            Registration.status_changed_at, tally.c.yes, tally.c.cast, size.c.n, mine.vote,
+        )
+        .select_from(Registration)
+        .join(section_committee, and_(sc.section_id == Registration.section_id, sc.user_id == member_id))
+        .join(Student, Student.id == Registration.student_id)
+        .join(CourseSection, CourseSection.id == Registration.section_id)
+        .join(Course, Course.id == CourseSection.course_id)
+        .join(size, size.c.section_id == Registration.section_id)
+        .outerjoin(advisor, advisor.id == Registration.advisor_id)
+        .outerjoin(tally, tally.c.rid == Registration.id)
+        .outerjoin(mine, and_(mine.registration_id == Registration.id, mine.member_id == member_id))
+        .where(Registration.status == S.ADVISOR_APPROVED)
+        .order_by(Registration.status_changed_at, Registration.id)
+        .limit(MAX_AWAITING)
+    )  # fmt: skip
+    return stmt if include_voted else stmt.where(mine.id.is_(None))
+
+
+def awaiting_votes(ctx: AppContext, *, actor: Actor, include_voted: bool = False) -> pd.DataFrame:
+    """Registrations of the actor's committees open for voting (only those without their vote, unless asked).
+
+    Oldest in the state first, with the tally so far and the quorum; any committee member sees
+    these, whoever the student's advisor is.
+    """
+    require(actor, Permission.VOTE_COMMITTEE)
+    with ctx.sessions.begin() as session:
+        rows = session.execute(_awaiting_query(actor.user_id, include_voted)).all()
+    now = clock.now()
+    data = [
+        [
+            rid, version, code, name, course, section, f"{sem}/{year}", adv, (now - changed).days,
+            int(yes or 0), int(cast or 0) - int(yes or 0), int(n), quorum(int(n)),
+            my_vote.value if my_vote else None,
+        ]
+        for rid, version, code, name, course, section, sem, year, adv, changed, yes, cast, n, my_vote in rows
+    ]  # fmt: skip
+    columns = list(zip(*data, strict=True)) if data else [()] * len(AWAITING_COLUMNS)
+    return pd.DataFrame({c: list(v) for c, v in zip(AWAITING_COLUMNS, columns, strict=True)})

@@ -68,6 +68,23 @@ def run_action(action: Callable[[], T], *, success: str | None = None) -> T | No
     return result
 
 
+FLASH = "flash"
+_SHOW = {"success": st.success, "warning": st.warning, "error": st.error, "info": st.info}
+
+
+def flash(lines: str | list[str], kind: str = "success") -> None:
+    """Keep a message for the next run (an action reruns the page to show fresh rows)."""
+    st.session_state[FLASH] = (kind, [lines] if isinstance(lines, str) else list(lines))
+
+
+def show_flash() -> None:
+    """Show the message the last action left, once; each line is shown as plain text."""
+    kept = st.session_state.pop(FLASH, None)
+    if kept:
+        kind, lines = kept
+        _SHOW.get(kind, st.info)("  \n".join(plain(line) for line in lines))
+
+
 @contextmanager
 def timed_page(name: str) -> Iterator[None]:
     """Time one run of a page script into ims_page_run_seconds{page=name} (st.stop/rerun included)."""

@@ -6,8 +6,9 @@ from core import lookups, queue, queue_sort, workflow
 from core.access import Permission
 from core.queue import QueueFilters
 from pages import _registration_detail as detail
+from pages import _selection as selection
 from pages._queue_filters import reference_filters
-from pages._ui import context, guard, plain, run_action
+from pages._ui import context, flash, guard, run_action, show_flash
 
 STATUSES = [
     "submitted", "advisor_approved", "committee_approved", "needs_changes", "placed",
@@ -15,14 +16,14 @@ STATUSES = [
 ]  # fmt: skip
 SORTS = {key.label: name for name, key in queue_sort.SORTS.items()}  # "Days in state" first
 BULK = {"Approve": "approve", "Reject": "reject", "Ask for changes": "needs_changes"}
+TABLE = "rq_table"
 
 actor = guard(Permission.REVIEW_QUEUE)
 ctx = context()
 st.title("Review queue")
-if flash := st.session_state.pop(detail.FLASH, None):
-    st.success(flash)
-    if (last := st.session_state.pop(detail.LAST, None)) is not None:
-        detail.outcome(ctx, actor, int(last))
+show_flash()
+if (last := st.session_state.pop(detail.LAST, None)) is not None:
+    detail.outcome(ctx, actor, int(last))
 
 with st.sidebar.expander("Queue filters", expanded=True):
     statuses = st.multiselect("Status", STATUSES, default=STATUSES[:3], key="rq_status")
@@ -50,6 +51,7 @@ view_key = (filters, sort, ascending)
 if st.session_state.get("rq_view") != view_key:
     st.session_state["rq_view"], st.session_state["rq_cursors"] = view_key, [None]
 cursors = st.session_state["rq_cursors"]
+selection.clear_on_change(TABLE, (view_key, len(cursors)))
 
 page = run_action(
     lambda: queue.list_queue(
@@ -64,17 +66,16 @@ st.caption(f"{total or 0:,} registrations match · page {len(cursors)}")
 table = page.rows.assign(flag=page.rows["overdue"].map({True: "⚠ overdue", False: ""}))
 COLUMNS = ["flag", "id", "student_code", "student", "course", "section", "term", "status", "days_in_state",
            "advisor", "company"]  # fmt: skip
-shown = table[COLUMNS]
-event = st.dataframe(
-    shown,
+ticked = selection.selected(TABLE, table, version_column="version")
+st.dataframe(
+    table[COLUMNS],
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="multi-row",
-    key="rq_table",
+    key=TABLE,
     column_config={"flag": st.column_config.TextColumn(""), "days_in_state": "Days in state"},
 )
-selected = [int(shown.iloc[i]["id"]) for i in event.selection.rows]
 
 prev_col, next_col, _ = st.columns([1, 1, 6])
 if prev_col.button("Previous page", disabled=len(cursors) == 1, key="rq_prev"):
@@ -84,27 +85,41 @@ if next_col.button("Next page", disabled=page.next_cursor is None, key="rq_next"
     cursors.append(page.next_cursor)
     st.rerun()
 
-with st.expander(f"Bulk action on {len(selected)} selected", expanded=bool(selected)):
+
+def _bulk(label: str, action: str, reason: str) -> None:
+    result = run_action(
+        lambda: workflow.bulk_transition(
+            ctx, actor=actor, ids=list(ticked), action=action, reason=reason, versions=ticked
+        )
+    )
+    if result is None:
+        return
+    selection.clear(TABLE)
+    done, failed = len(result.succeeded), result.failed
+    kind = "success" if done and not failed else "warning" if done else "error"
+    lines = [f"{label}: {done} of {done + len(failed)} done."]
+    lines += [f"Registration {reg_id}: {message}" for reg_id, message in failed.items()]
+    flash(lines, kind)
+    st.rerun()
+
+
+names = ": " + ", ".join(f"#{i}" for i in ticked) if ticked else ""
+with st.expander(f"Bulk action on {len(ticked)} selected{names}", expanded=bool(ticked)):
     reason = st.text_input("Reason (needed to reject or ask for changes)", key="rq_reason")
     for col, (label, action) in zip(st.columns(len(BULK)), BULK.items(), strict=True):
-        if col.button(label, key=f"rq_bulk_{action}", disabled=not selected):
-            result = run_action(
-                lambda a=action: workflow.bulk_transition(
-                    ctx, actor=actor, ids=selected, action=a, reason=reason
-                )
-            )
-            if result:
-                st.success(f"{label}: {len(result.succeeded)} done.")
-                for reg_id, message in result.failed.items():
-                    st.warning(f"Registration {reg_id}: {plain(message)}")
+        if col.button(label, key=f"rq_bulk_{action}", disabled=not ticked):
+            _bulk(label, action, reason)
 
 ids = [int(i) for i in page.rows["id"]]
 if ids:
     st.divider()
-    default = ids.index(selected[0]) if len(selected) == 1 and selected[0] in ids else None
-    chosen = st.selectbox(
-        "Open registration", ids, index=default, placeholder="Select one row", key="rq_open"
-    )
+    if len(ticked) == 1 and st.session_state.get("rq_one") != next(iter(ticked)):
+        st.session_state["rq_open"] = st.session_state["rq_one"] = next(iter(ticked))
+    elif len(ticked) != 1:
+        st.session_state.pop("rq_one", None)
+    if st.session_state.get("rq_open") not in ids:
+        st.session_state.pop("rq_open", None)
+    chosen = st.selectbox("Open registration", ids, index=None, placeholder="Select one row", key="rq_open")
     if chosen is not None:
         detail.show(ctx, actor, int(chosen))
 else:

@@ -46,6 +46,9 @@ def seed(ctx: AppContext, advisor_id: int) -> None:
             advisor_id=advisor_id,
             status=RegistrationStatus.SUBMITTED,
         )
+        voting = f.section(s)  # the same user sits on its committee: one vote waits for them
+        f.committee(s, voting, [advisor_id])
+        f.registration(s, section_id=voting, status=RegistrationStatus.ADVISOR_APPROVED)
 
 
 def data_elements(at: AppTest) -> int:

@@ -80,7 +80,7 @@ def test_bulk_approve_reports_what_succeeded_and_what_did_not(ctx: AppContext, s
     at.button(key="rq_bulk_approve").click().run()
     assert not at.exception, at.exception
     shown = texts(at)
-    assert "Approve: 1 done." in shown
+    assert "Approve: 1 of 2 done." in shown and len(at.warning) == 1 and not at.success
     assert (
         f"Registration {submitted}: A coordinator cannot approve a registration that is submitted." in shown
     )
@@ -108,3 +108,110 @@ def test_coordinator_sorts_by_any_column_either_way(ctx: AppContext, session_for
     at.selectbox(key="rq_sort").select("Days in state").run()
     assert at.dataframe[0].value["days_in_state"].tolist() == [0, 1, 2]  # fewest days first
     assert set(at.selectbox(key="rq_sort").options) >= {"Student", "Advisor", "Company", "Term", "Status"}
+
+
+def _submitted(ctx: AppContext, n: int) -> list[int]:
+    """n submitted registrations, the first the longest waiting (the queue's default order)."""
+    with ctx.sessions.begin() as s:
+        section_id = f.section(s)
+        return [
+            f.registration(s, section_id=section_id, at=clock.now() - timedelta(days=n - i)) for i in range(n)
+        ]
+
+
+def _tick(at, *positions: int) -> None:  # type: ignore[no-untyped-def]
+    at.session_state["rq_table"] = {"selection": {"rows": list(positions), "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _bulk_label(at) -> str:  # type: ignore[no-untyped-def]
+    return next(e.label for e in at.expander if e.label.startswith("Bulk action"))
+
+
+def _statuses(ctx: AppContext, ids: list[int]) -> list[str]:
+    with ctx.sessions.begin() as s:
+        return [s.get(Registration, i).status.value for i in ids]
+
+
+def test_bulk_reject_changes_exactly_the_ticked_rows_and_clears_the_ticks(
+    ctx: AppContext, session_for
+) -> None:
+    ids = _submitted(ctx, 5)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 1, 3)
+    assert "Bulk action on 2 selected: " in _bulk_label(at)
+    at.text_input(key="rq_reason").input("incomplete form")
+    at.button(key="rq_bulk_reject").click().run()
+    assert not at.exception, at.exception
+    assert _statuses(ctx, ids) == ["submitted", "rejected", "submitted", "rejected", "submitted"]
+    assert "Reject: 2 of 2 done." in texts(at)
+    assert at.dataframe[0].value["id"].tolist() == [ids[0], ids[2], ids[4]]  # fresh rows, not the old ones
+    assert at.session_state["rq_table"]["selection"]["rows"] == []
+    assert at.button(key="rq_bulk_reject").disabled  # pressing Reject again changes nothing
+
+
+def test_ticks_follow_their_registrations_when_rows_move(ctx: AppContext, session_for) -> None:
+    ids = _submitted(ctx, 4)
+    coordinator = session_for("coordinator")
+    at = signed_in(coordinator, PAGE)
+    _tick(at, 2)
+    with ctx.sessions.begin() as s:  # someone else takes the first row out of the filtered view
+        s.get(Registration, ids[0]).status = RegistrationStatus.WITHDRAWN
+    at.run()
+    assert at.dataframe[0].value["id"].tolist() == ids[1:]
+    assert at.session_state["rq_table"]["selection"]["rows"] == [1]  # still ids[2], now one row up
+    assert f"#{ids[2]}" in _bulk_label(at)
+
+
+def test_a_stale_row_is_refused_not_acted_on(ctx: AppContext, session_for) -> None:
+    ids = _submitted(ctx, 2)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 0, 1)
+    with ctx.sessions.begin() as s:  # decided by someone else after the reviewer ticked it
+        reg = s.get(Registration, ids[0])
+        reg.status, reg.version = RegistrationStatus.ADVISOR_APPROVED, reg.version + 1
+    at.text_input(key="rq_reason").input("duplicate")
+    at.button(key="rq_bulk_reject").click().run()
+    assert _statuses(ctx, ids) == ["advisor_approved", "rejected"]
+    assert "Reject: 1 of 2 done." in texts(at) and "Already decided" in texts(at)
+
+
+def test_next_page_starts_with_nothing_ticked(ctx: AppContext, session_for) -> None:
+    _submitted(ctx, 55)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 0, 1)
+    at.button(key="rq_next").click().run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 5
+    assert at.session_state["rq_table"]["selection"]["rows"] == []
+    assert _bulk_label(at) == "Bulk action on 0 selected"
+
+
+def test_narrowing_the_filter_after_ticking_does_not_crash(ctx: AppContext, session_for) -> None:
+    ids = _submitted(ctx, 4)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 3)
+    with ctx.sessions.begin() as s:
+        code = s.get(Registration, ids[0]).student_id
+    at.text_input(key="rq_text").input(str(code) + "-no-such-student").run()
+    assert not at.exception, at.exception
+    assert at.session_state["rq_table"]["selection"]["rows"] == []
+
+
+def test_ticking_exactly_one_row_opens_it(ctx: AppContext, session_for) -> None:
+    ids = _submitted(ctx, 3)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 1)
+    assert at.selectbox(key="rq_open").value == ids[1]
+    assert any(b.key == "rd_reject" for b in at.button)
+
+
+def test_a_bulk_action_that_did_nothing_is_not_shown_as_success(ctx: AppContext, session_for) -> None:
+    ids = _submitted(ctx, 2)
+    at = signed_in(session_for("coordinator"), PAGE)
+    _tick(at, 0, 1)
+    at.button(key="rq_bulk_approve").click().run()  # coordinators cannot approve submitted ones
+    assert "Approve: 0 of 2 done." in texts(at)
+    assert not at.success and len(at.error) == 1
+    assert _statuses(ctx, ids) == ["submitted", "submitted"]
