@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from core import clock
 from core import progress_data as data
@@ -25,7 +25,8 @@ from core.context import AppContext
 from core.errors import InvalidInput
 from core.progress_data import PLACED, STAGES, ProgressFilters
 from core.progress_rows import Drilldown
-from db.models import Course, CourseSection, Faculty, Program
+from core.terms import academic_year_of
+from db.models import Course, CourseSection, Faculty, Program, Registration
 
 __all__ = [
     "Drilldown",
@@ -47,6 +48,19 @@ KPI_LABELS = {
     "failed": "Failed",
     "withdrawn": "Withdrawn",
 }
+# What each tile counts, shown beside it: "placed" is the one definition the rate and charts use.
+KPI_DEFINITIONS = {
+    "registered": "Every registration in the filtered terms.",
+    "approved": "Reached at least advisor approval, whatever happened after.",
+    "placed": "Holding a place now: placed, in progress or completed. The placement rate is this "
+    "divided by Registered.",
+    "in_progress": "Interning now.",
+    "completed": "Finished the internship successfully.",
+    "failed": "Finished the internship without passing.",
+    "withdrawn": "Withdrew at any stage.",
+}
+# Tiles where a rise is bad news (shown red, not green).
+LOWER_IS_BETTER = frozenset({"failed", "withdrawn"})
 DIMENSIONS = {
     "faculty": ("faculty_id", "faculty"),
     "program": ("program_id", "program"),
@@ -65,6 +79,16 @@ class Kpi:
     label: str
     value: int
     previous: int | None
+
+    @property
+    def definition(self) -> str:
+        """What the tile counts."""
+        return KPI_DEFINITIONS[self.key]
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Whether a rise against last term is bad news."""
+        return self.key in LOWER_IS_BETTER
 
     @property
     def delta(self) -> int | None:
@@ -90,33 +114,56 @@ class ProgressKpis:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """Choices for the page's filter widgets: (id, label) pairs and the known years."""
+    """Choices for the page's filter widgets: (id, label) pairs, the known years and the one to open on."""
 
     years: tuple[int, ...]
     faculties: tuple[tuple[int, str], ...]
     programs: tuple[tuple[int, str], ...]
     courses: tuple[tuple[int, str], ...]
+    program_faculty: dict[int, int]
+    default_year: int | None
+
+    def programs_of(self, faculty_id: int | None) -> tuple[tuple[int, str], ...]:
+        """The programs of one faculty (all of them when no faculty is chosen)."""
+        if faculty_id is None:
+            return self.programs
+        return tuple(p for p in self.programs if self.program_faculty.get(p[0]) == faculty_id)
+
+
+def opening_year(years_with_registrations: set[int], current: int) -> int | None:
+    """The year the page opens on: the current academic year if it has registrations, else the latest one."""
+    if current in years_with_registrations:
+        return current
+    return max(years_with_registrations, default=None)
 
 
 def filter_options(ctx: AppContext, *, actor: Actor) -> FilterOptions:
-    """The academic years, faculties, programs and courses to filter by."""
+    """The academic years, faculties, programs and courses to filter by, and the year to open on."""
     require(actor, Permission.VIEW_PROGRESS)
+    used = exists().where(Registration.section_id == CourseSection.id)
     with ctx.sessions.begin() as session:
-        years = session.scalars(select(CourseSection.academic_year).distinct()).all()
+        years = {int(y) for y in session.scalars(select(CourseSection.academic_year).distinct())}
+        busy = {int(y) for y in session.scalars(select(CourseSection.academic_year).where(used).distinct())}
         faculties = session.execute(select(Faculty.id, Faculty.name_th).order_by(Faculty.code)).all()
-        programs = session.execute(select(Program.id, Program.name_th).order_by(Program.code)).all()
+        programs = session.execute(
+            select(Program.id, Program.name_th, Program.faculty_id).order_by(Program.code)
+        ).all()
         courses = session.execute(select(Course.id, Course.code + " " + Course.name_th).order_by(Course.code))
+        current = academic_year_of(clock.now().date(), ctx.settings.term_calendar)
         return FilterOptions(
-            years=tuple(sorted({int(y) for y in years}, reverse=True)),
+            years=tuple(sorted(years, reverse=True)),
             faculties=tuple((int(i), str(n)) for i, n in faculties),
-            programs=tuple((int(i), str(n)) for i, n in programs),
+            programs=tuple((int(i), str(n)) for i, n, _ in programs),
             courses=tuple((int(i), str(n)) for i, n in courses.all()),
+            program_faculty={int(i): int(f) for i, _, f in programs},
+            default_year=opening_year(busy, current),
         )
 
 
 def _counts(frame: pd.DataFrame) -> dict[str, int]:
     tally = frame.groupby("status")["n"].sum()
     counts = {key: int(tally.get(key, 0)) for key in KPI_LABELS}
+    counts["placed"] = sum(int(tally.get(status, 0)) for status in PLACED)
     counts["registered"] = int(frame["n"].sum())
     counts["approved"] = int(frame.loc[frame["stage"] >= STAGES.index("advisor_approved"), "n"].sum())
     return counts
@@ -157,7 +204,7 @@ def _kpi_counts(ctx: AppContext, filters: ProgressFilters, today: date) -> dict[
 def _rate(counts: dict[str, int] | None) -> float | None:
     if not counts or not counts["registered"]:
         return None
-    return sum(counts[k] for k in PLACED) / counts["registered"]
+    return counts["placed"] / counts["registered"]
 
 
 def kpis(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, target: float = 0.8) -> ProgressKpis:

@@ -20,9 +20,13 @@ from core import clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.progress_data import NAMESPACE, ProgressFilters, longest_waiting, raw, scoped, user_names
+from core.workflow_rules import AWAITING_REVIEW
 from db.models import CommitteeVote, CourseSection, Registration, section_committee
 
 OPEN_STATES = ("submitted", "advisor_approved", "committee_approved", "needs_changes")
+# Overdue: waiting for the office longer than OVERDUE_DAYS, as the review queue flags it. A
+# registration that needs changes waits for the student, so it is open but never overdue.
+OVERDUE_STATES = tuple(s.value for s in sorted(AWAITING_REVIEW))
 UNKNOWN = "(unknown)"
 TTL_S = 120  # "overdue" and ages move with the clock: recount at least this often
 
@@ -44,7 +48,8 @@ def _open(stmt: Any, filters: ProgressFilters, **joins: bool) -> Any:
 
 
 def _by_state(session: Session, filters: ProgressFilters, before: datetime) -> list[list[Any]]:
-    late = func.sum(case((Registration.status_changed_at < before, 1), else_=0))
+    overdue = and_(Registration.status_changed_at <= before, raw(Registration.status).in_(OVERDUE_STATES))
+    late = func.sum(case((overdue, 1), else_=0))
     stmt = select(raw(Registration.status), func.count(), late, raw(func.min(Registration.status_changed_at)))
     rows = session.execute(_open(stmt, filters).group_by(Registration.status)).all()
     return [[str(s), int(n), int(o or 0), str(t)] for s, n, o, t in rows]
@@ -57,7 +62,7 @@ def _oldest(session: Session, filters: ProgressFilters, limit: int) -> list[list
 
 def _overdue_pairs(session: Session, filters: ProgressFilters, before: datetime) -> list[list[Any]]:
     """[approver id, state, overdue count]: the advisor, committee members yet to vote, the coordinator."""
-    late = Registration.status_changed_at < before
+    late = Registration.status_changed_at <= before
     advisor = _open(select(Registration.advisor_id, func.count()), filters).where(
         late, raw(Registration.status) == "submitted", Registration.advisor_id.is_not(None)
     )

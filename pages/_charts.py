@@ -54,7 +54,7 @@ def funnel(frame: pd.DataFrame) -> go.Figure:
     trace = go.Funnel(
         y=labels, x=list(frame["reached"]), customdata=list(frame["stage"]), textinfo="value+percent initial"
     )
-    return figure([trace], "Funnel: registrations reaching each stage", "Registrations", "Stage")
+    return figure([trace], "Funnel: registrations that ever reached each stage", "Registrations", "Stage")
 
 
 def timeline(frame: pd.DataFrame, period: str) -> go.Figure:

@@ -21,6 +21,10 @@ def funnel(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
     frame = run_action(lambda: progress.funnel(ctx, actor=actor, filters=filters))
     if frame is not None:
         widgets.chart(charts.funnel(frame), "chart_funnel", "stage")
+        st.caption(
+            "Each stage counts registrations that ever reached it, whatever happened after; "
+            "the Placed tile counts those holding a place now."
+        )
 
 
 def over_time(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
@@ -65,6 +69,7 @@ def queue(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
     if ageing is None:
         return
     st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
+    st.caption(widgets.overdue_definition(ageing.overdue_days))
     if not ageing.overdue_by_approver.empty:
         st.plotly_chart(charts.overdue(ageing.overdue_by_approver, ageing.overdue_days), key="chart_overdue")
     st.subheader("Oldest open registrations")

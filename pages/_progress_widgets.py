@@ -24,22 +24,25 @@ def _pick(label: str, choices: list[Any], names: dict[Any, str] | None = None, i
     )
 
 
-def filter_row(options: Any) -> tuple[ProgressFilters, int]:
-    """Year (newest first), semester, faculty, program, course and the placement target (%)."""
+def filter_row(options: Any) -> tuple[ProgressFilters, float]:
+    """Year (opening on the current one), semester, faculty, its programs, course and the target (%)."""
     cols = st.columns(6)
+    years = list(options.years)
     with cols[0]:
-        year = _pick("Academic year", list(options.years), index=1 if options.years else 0)
+        opening = years.index(options.default_year) + 1 if options.default_year in years else 0
+        year = _pick("Academic year", years, index=opening)
     with cols[1]:
         semester = _pick("Semester", [1, 2, 3])
     with cols[2]:
         faculty = _pick("Faculty", [i for i, _ in options.faculties], dict(options.faculties))
     with cols[3]:
-        program = _pick("Program", [i for i, _ in options.programs], dict(options.programs))
+        programs = options.programs_of(faculty)
+        program = _pick("Program", [i for i, _ in programs], dict(programs))
     with cols[4]:
         course = _pick("Course", [i for i, _ in options.courses], dict(options.courses))
     with cols[5]:
-        target = st.number_input("Placement target (%)", min_value=0, max_value=100, value=80, step=5)
-    return ProgressFilters(year, semester, faculty, program, course), int(target)
+        target = st.number_input("Placement target (%)", value=80.0, step=5.0, format="%.0f")
+    return ProgressFilters(year, semester, faculty, program, course), float(target)
 
 
 def _remember(key: str, dimension: str) -> None:
@@ -83,3 +86,11 @@ def drilldown(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
     if st.button("Clear selection"):
         st.session_state.pop(DRILL, None)
         st.rerun()
+
+
+def overdue_definition(days: int) -> str:
+    """What "overdue" means, the same on every page that counts it."""
+    return (
+        f"Overdue: waiting for the office (submitted, advisor approved or committee approved) for "
+        f"{days} days or more. A registration that needs changes waits for the student and is never overdue."
+    )

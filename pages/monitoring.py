@@ -6,6 +6,7 @@ from core import monitoring, progress_queue
 from core.access import Permission
 from core.progress import ProgressFilters
 from pages import _charts as charts
+from pages._progress_widgets import overdue_definition
 from pages._ui import context, guard, run_action
 
 actor = guard(Permission.VIEW_MONITORING)
@@ -60,6 +61,7 @@ def live() -> None:
     ageing = run_action(lambda: progress_queue.queue_ageing(ctx, actor=actor, filters=ProgressFilters()))
     if ageing is not None:
         st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
+        st.caption(overdue_definition(ageing.overdue_days))
     st.subheader("Slowest statements")
     slow = run_action(lambda: monitoring.slow_queries(actor=actor))
     if slow is not None:

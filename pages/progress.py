@@ -24,7 +24,11 @@ if result is None:
 tiles = st.columns(len(result.kpis) + 1)
 for tile, kpi in zip(tiles, result.kpis, strict=False):
     tile.metric(
-        kpi.label, f"{kpi.value:,}", delta=kpi.delta, delta_color="off" if kpi.key == "failed" else "normal"
+        kpi.label,
+        f"{kpi.value:,}",
+        delta=kpi.delta,
+        delta_color="inverse" if kpi.lower_is_better else "normal",
+        help=kpi.definition,
     )
 rate, prev = result.placement_rate, result.previous_rate
 rate_delta = None if rate is None or prev is None else f"{(rate - prev) * 100:+.1f} pp"

@@ -114,3 +114,42 @@ def test_bottlenecks_are_read_only_when_asked_for(ctx, session_for, monkeypatch)
     at.toggle(key="progress_bottlenecks").set_value(True).run()
     assert not at.exception, at.exception
     assert calls and "Approvers for state" in [s.label for s in at.selectbox]
+
+
+def test_progress_opens_on_a_year_with_registrations_and_checks_its_filters(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories as f
+
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    with ctx.sessions.begin() as s:
+        f.section(s, academic_year=2569)  # a new year's sections, nobody registered yet
+        f.program(s)  # another faculty's program
+    at = signed_in(actor, "pages/progress.py")
+    year, _, faculty, program = at.selectbox[:4]
+    assert year.value == 2568 and "Registered 3" in texts(at)
+    assert len(program.options) == 3  # All + both programs
+    faculty.select_index(1).run()  # the Builder's faculty comes first by code
+    assert at.selectbox[3].options == ["All", "วิศวกรรมคอมพิวเตอร์"]
+    at.number_input[0].set_value(120.0).run()
+    assert "The placement target must be between 0% and 100%." in texts(at)
+
+
+def test_a_rise_in_withdrawn_or_failed_reads_as_bad_news(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    with ctx.sessions.begin() as session:  # one more withdrawal than a year ago, and one more registration
+        b = Builder(session)
+        program = b.program(b.faculty("คณะวิทยาศาสตร์"), "เคมี")
+        now = b.section(b.course("SCI491", "ฝึกงาน"), 2568, 1, None, [])
+        then = b.section(b.course("SCI490", "ฝึกงาน"), 2567, 1, None, [])
+        b.registration(program_id=program, section_id=now, steps=[Step("submitted", T, None),
+                       Step("withdrawn", T + timedelta(days=1), actor.user_id)])  # fmt: skip
+        b.registration(
+            program_id=program, section_id=then, steps=[Step("submitted", T - timedelta(days=365), None)]
+        )
+    at = signed_in(actor, "pages/progress.py")
+    deltas = {m.label: (m.proto.delta, m.proto.color) for m in at.metric}
+    assert deltas["Withdrawn"][0] == "1" and deltas["Registered"][0] == "3"
+    assert deltas["Withdrawn"][1] != deltas["Registered"][1]  # red, where a rise in registrations is green
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert "placed, in progress or completed" in helps["Placed"]

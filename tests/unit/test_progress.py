@@ -136,10 +136,14 @@ def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, wo
     cur = _current(regs)
     assert values["registered"] == len(cur) == 11
     assert values["approved"] == sum(_rank(r) >= 1 for r in cur) == 7
-    for status in ("placed", "in_progress", "completed", "failed", "withdrawn"):
+    for status in ("in_progress", "completed", "failed", "withdrawn"):
         assert values[status] == sum(r.status == status for r in cur)
-    assert result.placement_rate == pytest.approx(sum(r.status in PLACED for r in cur) / len(cur))
-    assert result.meets_target is False  # 4/11
+    # One meaning of "placed" on the tile, in the rate and in the charts: holding a place now.
+    assert values["placed"] == sum(r.status in PLACED for r in cur) == 3
+    assert result.placement_rate == pytest.approx(values["placed"] / len(cur))
+    assert {k.key for k in result.kpis if k.lower_is_better} == {"failed", "withdrawn"}
+    assert "placed, in progress or completed" in next(k.definition for k in result.kpis if k.key == "placed")
+    assert result.meets_target is False  # 3/11
     # Previous term as it stood 20 days after its own start (end of that day).
     cutoff = datetime.combine(P.date() + timedelta(days=(NOW.date() - T.date()).days), time.max, UTC)
     prev = [r for r in regs if r.year == 2567 and r.steps[0][1] <= cutoff]
@@ -151,8 +155,8 @@ def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, wo
         == sum(any(STAGE_RANK.get(s, 0) >= 1 and at <= cutoff for s, at, _ in r.steps) for r in prev)
         == 2
     )
-    assert (before["placed"], before["in_progress"], before["completed"], before["withdrawn"]) == (1, 1, 0, 1)
-    assert before["placed"] == sum(v == "placed" for v in asof.values())
+    assert (before["placed"], before["in_progress"], before["completed"], before["withdrawn"]) == (2, 1, 0, 1)
+    assert before["placed"] == sum(v in PLACED for v in asof.values())
     assert {k.key: k.delta for k in result.kpis}["registered"] == 11 - 4
     assert result.previous_rate == pytest.approx(2 / 4)
 
@@ -236,6 +240,8 @@ def test_queue_ageing_names_the_oldest_and_who_holds_overdue_items(ctx, make_act
     assert list(result.oldest["days_in_state"]) == pytest.approx([18.125, 17.125, 15.125])
     by_state = result.by_state.set_index("state")
     assert by_state.loc["submitted", "open"] == 2 and by_state.loc["submitted", "overdue"] == 1
+    # r7 has needed changes for 15 days: it waits for the student, so it is open but never overdue.
+    assert by_state.loc["needs_changes", "open"] == 1 and by_state.loc["needs_changes", "overdue"] == 0
     overdue = {
         (a, s): n
         for a, s, n in result.overdue_by_approver[["approver_id", "state", "overdue"]].itertuples(index=False)
@@ -367,3 +373,32 @@ def test_a_renamed_company_shows_in_the_breakdown_at_once(ctx, make_actor, world
     # The province breakdown shares the posting counts: both agree with the rows.
     provinces = progress.breakdown(ctx, actor=manager, filters=TERM, dimension="province")
     assert int(provinces["registrations"].sum()) == int(after["registrations"].sum())
+
+
+def test_the_page_opens_on_the_current_year_or_the_latest_with_registrations(ctx, make_actor, world) -> None:
+    from core.progress import filter_options, opening_year
+    from tests import factories as f
+
+    with ctx.sessions.begin() as session:
+        f.section(session, academic_year=2569, semester=1)  # next year: sections but no registrations
+    options = filter_options(ctx, actor=make_actor(Role.MANAGER))
+    assert options.years[0] == 2569 and options.default_year == 2568
+    assert opening_year({2024, 2025}, 2025) == 2025 and opening_year(set(), 2025) is None
+    assert opening_year({2023, 2024}, 2025) == 2024
+
+
+def test_programs_narrow_to_the_chosen_faculty(ctx, make_actor, world) -> None:
+    from core.progress import filter_options
+
+    _, _, ids = world
+    options = filter_options(ctx, actor=make_actor(Role.MANAGER))
+    f2 = [p for p, _ in options.programs_of(ids["faculty"]["F2"])]
+    assert f2 and set(f2) < {p for p, _ in options.programs}
+    assert all(options.program_faculty[p] == ids["faculty"]["F2"] for p in f2)
+    assert options.programs_of(None) == options.programs
+
+
+@pytest.mark.parametrize("target", [1.2, -0.1])
+def test_a_target_outside_0_to_100_percent_is_refused(ctx, make_actor, world, target) -> None:
+    with pytest.raises(InvalidInput, match="between 0% and 100%"):
+        progress.kpis(ctx, actor=make_actor(Role.MANAGER), filters=TERM, target=target)
