@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from core.errors import InvalidInput
 from db.models import CourseKind
@@ -51,13 +52,32 @@ def clean_kind(kind: str) -> CourseKind:
     return CourseKind(value)
 
 
+def _capacity(value: object, placed: int) -> int:
+    number = clean_int(value, label="Capacity", low=1, high=10000)
+    if number < placed:
+        raise InvalidInput(f"Capacity must be at least {placed}: {placed} students are placed already.")
+    return number
+
+
 def clean_section_values(
-    *, section: str, semester: object, academic_year: object, capacity: object
+    *, section: str, semester: object, academic_year: object, capacity: object, placed: int = 0
 ) -> dict[str, object]:
-    """The section label, term and capacity, validated."""
-    return {
-        "section": clean_text(section, label="Section", high=10),
-        "semester": clean_int(semester, label="Semester", low=1, high=3),
-        "academic_year": clean_int(academic_year, label="Academic year (CE)", low=2000, high=2600),
-        "capacity": clean_int(capacity, label="Capacity", low=0, high=10000),
+    """The section label, term and capacity, validated; InvalidInput names every value that is wrong.
+
+    A section holds at least one student, and never fewer than it has placed already.
+    """
+    checks: dict[str, Callable[[], object]] = {
+        "section": lambda: clean_text(section, label="Section", high=10),
+        "semester": lambda: clean_int(semester, label="Semester", low=1, high=3),
+        "academic_year": lambda: clean_int(academic_year, label="Academic year (CE)", low=2000, high=2600),
+        "capacity": lambda: _capacity(capacity, placed),
     }
+    values, problems = {}, []
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InvalidInput as exc:
+            problems.append(exc.message)
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    return values

@@ -42,6 +42,8 @@ class SectionRow:
     archived: bool
     placed: int
     registrations: int
+    coordinator: str | None
+    committee: tuple[str, ...]
 
 
 def _check_users(session: Session, ids: Iterable[int], roles: Sequence[Role], label: str) -> list[int]:
@@ -91,10 +93,11 @@ def save_section(
 ) -> SectionRow:
     """Create a section (section_id None) or edit one, with its coordinator and committee."""
     require(actor, Permission.MANAGE_COURSES)
-    values = clean_section_values(
-        section=section, semester=semester, academic_year=academic_year, capacity=capacity
-    )
     with ctx.sessions.begin() as session:
+        placed = _placed(session, section_id) if section_id is not None else 0
+        values = clean_section_values(
+            section=section, semester=semester, academic_year=academic_year, capacity=capacity, placed=placed
+        )
         get_row(session, Course, course_id, "course")
         coordinators = _check_users(
             session, [coordinator_id] if coordinator_id else [], COORDINATOR_ROLES, "The coordinator"
@@ -128,18 +131,43 @@ def save_section(
     return result
 
 
+def _placed(session: Session, section_id: int) -> int:
+    stmt = select(func.count()).where(
+        Registration.section_id == section_id, Registration.status.in_(PLACED_STATES)
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def section_warnings(row: SectionRow) -> list[str]:
+    """What a section still lacks before its registrations can move on (saved anyway, but said)."""
+    label = f"{row.course_code} sec {row.section} {row.semester}/{row.academic_year}"
+    warnings = []
+    if row.coordinator_id is None:
+        warnings.append(f"{label} has no coordinator: nobody is named to confirm its placements.")
+    if not row.committee_ids:
+        warnings.append(f"{label} has no committee: its registrations cannot pass the committee vote.")
+    return warnings
+
+
 def _section_dict(session: Session, row: CourseSection) -> dict[str, Any]:
     keys = ("course_id", "section", "semester", "academic_year", "capacity", "coordinator_id", "archived")
     return {**{k: getattr(row, k) for k in keys}, "committee": _members(session, [row.id]).get(row.id, [])}
 
 
 def _members(session: Session, section_ids: list[int]) -> dict[int, list[int]]:
-    stmt = select(section_committee.c.section_id, section_committee.c.user_id).where(
-        section_committee.c.section_id.in_(section_ids)
+    return {sid: [uid for uid, _ in people] for sid, people in _named_members(session, section_ids).items()}
+
+
+def _named_members(session: Session, section_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    link = section_committee.c
+    stmt = (
+        select(link.section_id, link.user_id, User.full_name)
+        .join(User, User.id == link.user_id)
+        .where(link.section_id.in_(section_ids))
     )
-    out: dict[int, list[int]] = {}
-    for sid, uid in session.execute(stmt.order_by(section_committee.c.user_id)):
-        out.setdefault(sid, []).append(uid)
+    out: dict[int, list[tuple[int, str]]] = {}
+    for sid, uid, name in session.execute(stmt.order_by(link.user_id)):
+        out.setdefault(sid, []).append((uid, name))
     return out
 
 
@@ -157,9 +185,10 @@ def _section_rows(
         counts = counts.where(Registration.section_id.in_(ids))
     tally = counts.group_by(Registration.section_id).subquery("tally")
     stmt = (
-        select(CourseSection, Course.code, tally.c.n, tally.c.placed)
+        select(CourseSection, Course.code, tally.c.n, tally.c.placed, User.full_name)
         .join(Course, Course.id == CourseSection.course_id)
         .outerjoin(tally, tally.c.sid == CourseSection.id)
+        .outerjoin(User, User.id == CourseSection.coordinator_id)
         .order_by(
             CourseSection.academic_year.desc(),
             CourseSection.semester.desc(),
@@ -174,7 +203,7 @@ def _section_rows(
     if not include_archived:
         stmt = stmt.where(CourseSection.archived.is_(False))
     rows = session.execute(stmt).all()
-    members = _members(session, [r[0].id for r in rows]) if rows else {}
+    members = _named_members(session, [r[0].id for r in rows]) if rows else {}
     return [
         SectionRow(
             s.id,
@@ -185,12 +214,14 @@ def _section_rows(
             s.academic_year,
             s.capacity,
             s.coordinator_id,
-            tuple(members.get(s.id, [])),
+            tuple(uid for uid, _ in members.get(s.id, [])),
             s.archived,
             int(p or 0),
             int(total or 0),
+            coordinator,
+            tuple(name for _, name in members.get(s.id, [])),
         )
-        for s, code, total, p in rows
+        for s, code, total, p, coordinator in rows
     ]
 
 
@@ -206,9 +237,12 @@ def list_sections(
             return [list(astuple(r)) for r in rows]
 
     args = {"course_id": course_id, "include_archived": include_archived}
-    cached = ctx.cache.get_or_compute(NAMESPACES, "courses.sections", args, compute)
+    # Rows carry the coordinator's and members' names: a renamed user bumps "users".
+    cached = ctx.cache.get_or_compute((*NAMESPACES, "users"), "courses.sections", args, compute)
     names = [f.name for f in fields(SectionRow)]
-    return [SectionRow(**(dict(zip(names, r, strict=True)) | {"committee_ids": tuple(r[8])})) for r in cached]
+    rows = [dict(zip(names, r, strict=True)) for r in cached]
+    tuples = ("committee_ids", "committee")  # JSON gives lists back
+    return [SectionRow(**(r | {k: tuple(r[k]) for k in tuples})) for r in rows]
 
 
 def set_section_archived(ctx: AppContext, *, actor: Actor, section_id: int, archived: bool) -> SectionRow:

@@ -141,7 +141,7 @@ def create_user(
             after={"username": username, "role": role},
         )
         row = _row(user)
-    ctx.cache.bump("users")  # names shown on dashboards (core.progress_data.user_names)
+    ctx.cache.bump("users", "lookups")  # names on dashboards and in pickers
     return row, secret
 
 
@@ -167,6 +167,7 @@ def change_role(ctx: AppContext, *, actor: Actor, user_id: int, role: str) -> Us
             ip=actor.ip,
         )
         row = _row(user)
+    ctx.cache.bump("users", "lookups")  # advisor and committee pickers list users by role
     security_log.event("role_change", actor, target=row.username, before=before, after=role)
     return row
 
@@ -189,7 +190,9 @@ def set_active(ctx: AppContext, *, actor: Actor, user_id: int, active: bool) -> 
             entity_id=user.id,
             ip=actor.ip,
         )
-        return _row(user)
+        row = _row(user)
+    ctx.cache.bump("users", "lookups")  # pickers list active users only
+    return row
 
 
 def reset_password(ctx: AppContext, *, actor: Actor | None, user_id: int) -> str:
@@ -272,7 +275,7 @@ def update_profile(ctx: AppContext, *, actor: Actor, full_name: str, email: str 
             after={"full_name": user.full_name, "email": user.email},
         )
         row = _row(user)
-    ctx.cache.bump("users")
+    ctx.cache.bump("users", "lookups")
     return row
 
 

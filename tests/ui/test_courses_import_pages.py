@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.context import AppContext
-from db.models import Course, CourseKind, CourseSection, Student, section_committee
+from db.models import Course, CourseKind, CourseSection, RegistrationStatus, Student, section_committee
 from tests import factories as f
 from tests.ui.apptest import offers, page_alone, signed_in, texts
 
@@ -101,7 +101,7 @@ def test_edit_a_section_and_refuse_a_bad_capacity(ctx: AppContext, session_for, 
     at.number_input(key=f"{k}_cap").set_value(-1)
     next(b for b in at.button if b.label == "Save section").click().run()
     assert not at.exception, at.exception
-    assert "Capacity must be from 0 to 10000." in texts(at)
+    assert "Capacity must be from 1 to 10000." in texts(at)
     with ctx.sessions.begin() as s:
         assert s.get_one(CourseSection, section_id).capacity == 30  # nothing changed
     at.number_input(key=f"{k}_cap").set_value(45)
@@ -121,3 +121,60 @@ def test_edit_a_section_and_refuse_a_bad_capacity(ctx: AppContext, session_for, 
             select(section_committee.c.user_id).where(section_committee.c.section_id == section_id)
         )
         assert list(members) == [member.user_id]
+
+
+def _section_table(at) -> list[dict]:  # type: ignore[no-untyped-def]
+    return at.dataframe[1].value.to_dict("records")
+
+
+def test_both_section_forms_refuse_the_same_input_with_every_problem_named(
+    ctx: AppContext, session_for
+) -> None:
+    with ctx.sessions.begin() as s:
+        course_id = f.course(s, code="IT-499")
+        section_id = f.section(s, course_id=course_id, section="01", capacity=3)
+        f.registration(s, section_id=section_id, status=RegistrationStatus.PLACED)
+        f.registration(s, section_id=section_id, status=RegistrationStatus.PLACED)
+    at = signed_in(session_for("coordinator"), PAGES[0])
+    at.text_input(key="se_new0_label").input(" ")
+    at.number_input(key="se_new0_cap").set_value(0)
+    next(b for b in at.button if b.label == "Create section").click().run()
+    expected = "Section must be 1–10 characters. Capacity must be from 1 to 10000."
+    assert expected in texts(at)
+    at.selectbox(key="cs_pick").set_value(section_id).run()
+    k = f"se_{section_id}"
+    at.text_input(key=f"{k}_label").input(" ")
+    at.number_input(key=f"{k}_cap").set_value(0)
+    next(b for b in at.button if b.label == "Save section").click().run()
+    assert expected in texts(at)
+    at.text_input(key=f"{k}_label").input("01")
+    at.number_input(key=f"{k}_cap").set_value(1)
+    next(b for b in at.button if b.label == "Save section").click().run()
+    assert "Capacity must be at least 2: 2 students are placed already." in texts(at)
+    with ctx.sessions.begin() as s:
+        assert s.get_one(CourseSection, section_id).capacity == 3
+
+
+def test_a_new_section_is_listed_at_once_with_names_and_a_warning_for_what_it_lacks(
+    ctx: AppContext, session_for, make_actor
+) -> None:
+    with ctx.sessions.begin() as s:
+        f.course(s, code="IT-499")
+    member = make_actor("advisor", full_name="อาจารย์ สมศรี")
+    at = signed_in(session_for("coordinator"), PAGES[0])
+    at.text_input(key="se_new0_label").input("07")
+    next(b for b in at.button if b.label == "Create section").click().run()
+    assert not at.exception, at.exception
+    assert "has no coordinator" in texts(at) and "has no committee" in texts(at)
+    assert at.warning and not at.success
+    rows = _section_table(at)
+    assert [r["section"] for r in rows] == ["07"] and "has no committee" in rows[0]["check"]
+    assert at.text_input(key="se_new1_label").value == ""  # the new-section form starts empty again
+    section_id = rows[0]["id"]
+    at.selectbox(key="cs_pick").set_value(section_id).run()
+    at.multiselect(key=f"se_{section_id}_cm").select(member.user_id)
+    next(b for b in at.button if b.label == "Save section").click().run()
+    assert _section_table(at)[0]["committee"] == "อาจารย์ สมศรี"
+    at.selectbox(key="cs_pick").set_value(section_id).run()
+    at.button(key="cs_delete").click().run()
+    assert "Section deleted." in texts(at) and _section_table(at) == []

@@ -102,3 +102,36 @@ def test_lookups_are_cached_and_invalidated_by_writes(ctx: AppContext, make_acto
     assert len(lookups(ctx, actor=advisor).courses) == 2
     with pytest.raises(PermissionDenied):
         lookups(ctx, actor=make_actor("staff"))
+
+
+def test_a_section_names_every_bad_value_and_never_holds_fewer_than_it_placed(
+    ctx: AppContext, make_actor
+) -> None:
+    admin = make_actor("admin")
+    course = courses.create_course(ctx, actor=admin, **GOOD)
+    bad = {"course_id": course.id, "section": "", "semester": 9, "academic_year": 1999, "capacity": 0}
+    with pytest.raises(InvalidInput) as refused:
+        sections.save_section(ctx, actor=admin, **bad)
+    assert refused.value.message == (
+        "Section must be 1–10 characters. Semester must be from 1 to 3. "
+        "Academic year (CE) must be from 2000 to 2600. Capacity must be from 1 to 10000."
+    )
+    args = {**bad, "section": "1", "semester": 1, "academic_year": 2026, "capacity": 3}
+    row = sections.save_section(ctx, actor=admin, **args)
+    assert sections.section_warnings(row) == [
+        "IT-401 sec 1 1/2026 has no coordinator: nobody is named to confirm its placements.",
+        "IT-401 sec 1 1/2026 has no committee: its registrations cannot pass the committee vote.",
+    ]
+    with ctx.sessions.begin() as s:
+        for _ in range(2):
+            f.registration(s, section_id=row.id, status=RegistrationStatus.IN_PROGRESS)
+    with pytest.raises(InvalidInput, match="at least 2: 2 students are placed already"):
+        sections.save_section(ctx, actor=admin, **{**args, "capacity": 1}, section_id=row.id)
+    member = make_actor("advisor", full_name="อาจารย์ สมศรี")
+    saved = sections.save_section(
+        ctx, actor=admin, **{**args, "capacity": 2}, section_id=row.id,
+        coordinator_id=admin.user_id, committee_ids=[member.user_id],
+    )  # fmt: skip
+    assert sections.section_warnings(saved) == []
+    listed = sections.list_sections(ctx, actor=admin)[0]
+    assert (listed.coordinator, listed.committee) == ("Test Admin", ("อาจารย์ สมศรี",))
