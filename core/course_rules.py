@@ -81,3 +81,9 @@ def clean_section_values(
     if problems:
         raise InvalidInput(" ".join(problems))
     return values
+
+
+def section_key(label: str) -> str:
+    """A section label as people write it: "4", "04" and " 4 " name one section of a course and term."""
+    text = label.strip().upper()
+    return str(int(text)) if text.isdigit() else text

@@ -17,8 +17,12 @@ REGISTRATION_COLUMNS = (
     "company_registration_no",
 )  # fmt: skip
 COLUMNS = {"students": STUDENT_COLUMNS, "registrations": REGISTRATION_COLUMNS}
-STUDENT_CODE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+# University student codes are numbers, sometimes with dashes or a letter prefix: at least 5 digits.
+STUDENT_CODE = re.compile(r"^(?=(?:[^0-9]*[0-9]){5})[A-Za-z0-9-]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A Thai or international number: 9-15 digits, an optional leading +, spaces, dashes, dots, brackets.
+PHONE = re.compile(r"^\+?[0-9]{9,15}$")
+PHONE_NOISE = re.compile(r"[\s\-.()]")
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ def student_values(
     """The student row as column values (program resolved), issues recorded on `check`."""
     code = check.text("student_code", high=20)
     if code and not STUDENT_CODE.match(code):
-        check.fail("student_code", "may hold only letters, digits and dashes.")
+        check.fail("student_code", f"{code[:20]!r} is not a student code: 5–20 letters, digits or dashes, "
+                                   "with at least 5 digits.")  # fmt: skip
     values: dict[str, Any] = {"student_code": code.upper()}
     for column in ("first_name_th", "last_name_th", "first_name_en", "last_name_en"):
         values[column] = check.text(column, high=100)
@@ -99,7 +104,10 @@ def student_values(
     if email and not EMAIL.match(email):
         check.fail("email", f"{email[:60]!r} is not an email address.")
     values["email"] = email.lower() or None
-    values["phone"] = check.text("phone", high=30, required=False) or None
+    phone = check.text("phone", high=30, required=False)
+    if phone and not PHONE.match(PHONE_NOISE.sub("", phone)):
+        check.fail("phone", f"{phone[:30]!r} is not a phone number: 9–15 digits, optionally starting with +.")
+    values["phone"] = phone or None
     faculty = check.text("faculty", high=200)
     faculty_id = faculties.get(faculty.casefold()) if faculty else None
     if faculty and faculty_id is None:

@@ -15,6 +15,7 @@ from core import clock
 from core import progress_history as history
 from core.access import Actor, Permission, require
 from core.context import AppContext
+from core.course_rules import section_key
 from core.errors import InvalidInput
 from core.import_parse import parse_file
 from core.import_rows import ImportIssue, RowCheck, header_issues, registration_keys, student_values
@@ -116,7 +117,7 @@ def _plan_students(session: Session, parsed: Any) -> _Plan:
 def _references(session: Session, keys: list[dict[str, Any]]) -> dict[str, Any]:
     codes = sorted({k["course_code"] for k in keys})
     sections = {
-        (code, s.section, s.semester, s.academic_year): s.id
+        (code, section_key(s.section), s.semester, s.academic_year): s.id
         for s, code in session.execute(
             select(CourseSection, Course.code)
             .join(Course, Course.id == CourseSection.course_id)
@@ -144,7 +145,9 @@ def _resolve(check: RowCheck, k: dict[str, Any], refs: dict[str, Any]) -> dict[s
     student_id = refs["students"].get(k["student_code"])
     if k["student_code"] and student_id is None:
         check.fail("student_code", f"no student {k['student_code']}; import the students file first.")
-    section_id = refs["sections"].get((k["course_code"], k["section"], k["semester"], k["academic_year"]))
+    section_id = refs["sections"].get(
+        (k["course_code"], section_key(k["section"]), k["semester"], k["academic_year"])
+    )
     if k["course_code"] and k["course_code"] not in refs["courses"]:
         check.fail("course_code", f"unknown course {k['course_code']}.")
     elif section_id is None and k["section"] and k["semester"] and k["academic_year"]:

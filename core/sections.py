@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import progress_history as history
 from core.access import Actor, Permission, require
 from core.context import AppContext
-from core.course_rules import clean_section_values
+from core.course_rules import clean_section_values, section_key
 from core.courses import NAMESPACES, get_row, record_change
 from core.errors import Conflict, InvalidInput
 from core.workflow_rules import PLACED_STATES
@@ -65,15 +65,15 @@ def _set_committee(session: Session, section_id: int, member_ids: list[int]) -> 
 
 
 def _unique_section(session: Session, course_id: int, values: dict[str, Any], section_id: int | None) -> None:
-    other = session.scalar(
-        select(CourseSection.id).where(
+    labels = session.execute(
+        select(CourseSection.id, CourseSection.section).where(
             CourseSection.course_id == course_id,
-            CourseSection.section == values["section"],
             CourseSection.semester == values["semester"],
             CourseSection.academic_year == values["academic_year"],
         )
-    )
-    if other is not None and other != section_id:
+    ).all()
+    wanted = section_key(str(values["section"]))
+    if any(section_key(label) == wanted and other != section_id for other, label in labels):
         term = f"{values['semester']}/{values['academic_year']}"
         raise Conflict(f"Section {values['section']} of this course already exists in term {term}.")
 

@@ -5,11 +5,14 @@ import streamlit as st
 from core import imports
 from core.access import Permission
 from core.import_rows import COLUMNS
-from pages._ui import context, guard, run_action
+from pages._ui import context, flash, guard, run_action, show_flash
+
+UPLOAD = "im_upload"  # bumped after a commit: a new, empty uploader (the file was saved)
 
 actor = guard(Permission.IMPORT_REGISTRATIONS)
 ctx = context()
 st.title("Import")
+show_flash()
 kind = st.radio("What to import", list(COLUMNS), horizontal=True, key="im_kind")
 st.download_button(
     f"Download the {kind} template (CSV)",
@@ -18,7 +21,11 @@ st.download_button(
     mime="text/csv",
     key="im_template",
 )
-upload = st.file_uploader("CSV (UTF-8 or Thai Windows) or Excel .xlsx", type=["csv", "xlsx"], key="im_file")
+upload = st.file_uploader(
+    "CSV (UTF-8 or Thai Windows) or Excel .xlsx",
+    type=["csv", "xlsx"],
+    key=f"im_file{st.session_state.get(UPLOAD, 0)}",
+)
 if upload is None:
     st.info("Choose a file to see what it would change. Nothing is saved before you commit.")
     st.stop()
@@ -47,7 +54,9 @@ if st.button(
         )
     )
     if result:
-        st.success(
+        flash(
             f"Imported: {result.created:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged "
             f"({result.seconds:.1f} s)."
         )
+        st.session_state[UPLOAD] = st.session_state.get(UPLOAD, 0) + 1
+        st.rerun()

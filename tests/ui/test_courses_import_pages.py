@@ -52,15 +52,17 @@ def test_upload_preview_and_commit(ctx: AppContext, session_for) -> None:
         f.program(s, faculty_id=f.faculty(s, code="ENG"), code="CPE")
     at = signed_in(session_for("coordinator"), PAGES[1])
     bad = (HEAD + "\n6500000001,ก,ข,A,B,nope,,ENG,CPE,9,\n").encode()
-    at.file_uploader(key="im_file").set_value(("s.csv", bad, "text/csv")).run()
+    at.file_uploader(key="im_file0").set_value(("s.csv", bad, "text/csv")).run()
     assert not at.exception, at.exception
     assert "2 problems found" in texts(at)
     assert not [b for b in at.button if b.key == "im_commit"]
     good = (HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n").encode()
-    at.file_uploader(key="im_file").set_value(("s.csv", good, "text/csv")).run()
+    at.file_uploader(key="im_file0").set_value(("s.csv", good, "text/csv")).run()
     at.button(key="im_commit").click().run()
     assert not at.exception, at.exception
     assert "Imported: 1 new" in texts(at)
+    assert not [b for b in at.button if b.key == "im_commit"]  # the preview went with the saved file
+    assert at.file_uploader(key="im_file1").value is None
     with ctx.sessions.begin() as s:
         assert s.scalar(select(func.count()).select_from(Student)) == 1
 
@@ -178,3 +180,28 @@ def test_a_new_section_is_listed_at_once_with_names_and_a_warning_for_what_it_la
     at.selectbox(key="cs_pick").set_value(section_id).run()
     at.button(key="cs_delete").click().run()
     assert "Section deleted." in texts(at) and _section_table(at) == []
+
+
+def test_student_codes_phones_and_section_labels_are_checked(
+    ctx: AppContext, session_for, make_actor
+) -> None:
+    make_actor("advisor", "adv1")
+    with ctx.sessions.begin() as s:
+        f.program(s, faculty_id=f.faculty(s, code="ENG"), code="CPE")
+        f.section(s, f.course(s, code="CPE-401"), section="04", semester=1, academic_year=2026)
+    at = signed_in(session_for("coordinator"), PAGES[1])
+    bad = (HEAD + "\nABC,ก,ข,A,B,a@x.th,abc,ENG,CPE,4,\n").encode()
+    at.file_uploader(key="im_file0").set_value(("s.csv", bad, "text/csv")).run()
+    issues = at.dataframe[0].value
+    assert set(issues["column"]) == {"student_code", "phone"}
+    good = (HEAD + "\n6500000001,ก,ข,A,B,a@x.th,081-234-5678,ENG,CPE,4,\n").encode()
+    at.file_uploader(key="im_file0").set_value(("s.csv", good, "text/csv")).run()
+    at.button(key="im_commit").click().run()
+    regs = (
+        b"student_code,course_code,section,semester,academic_year,advisor_username,company_registration_no\n"
+    )
+    regs += b"6500000001,CPE-401,4,1,2026,adv1,\n"
+    at.radio(key="im_kind").set_value("registrations").run()
+    at.file_uploader(key="im_file1").set_value(("r.csv", regs, "text/csv")).run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.metric[0].value == "1"

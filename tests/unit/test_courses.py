@@ -76,6 +76,8 @@ def test_section_rules_capacity_counts_and_delete(ctx: AppContext, make_actor) -
     assert sec.committee_ids == (advisor.user_id,)
     with pytest.raises(Conflict, match="already exists in term 1/2026"):
         sections.save_section(ctx, actor=admin, **args)
+    with pytest.raises(Conflict, match="Section 01 of this course already exists"):
+        sections.save_section(ctx, actor=admin, **{**args, "section": "01"})
     with ctx.sessions.begin() as s:
         f.registration(s, section_id=sec.id, status=RegistrationStatus.PLACED)
         f.registration(s, section_id=sec.id)

@@ -13,7 +13,7 @@ from core import imports
 from core.context import AppContext
 from core.errors import InvalidInput
 from core.import_parse import MAX_BYTES, MAX_ROWS
-from db.models import AuditEntry, Registration, RegistrationEvent, Student
+from db.models import AuditEntry, Course, Registration, RegistrationEvent, Student
 from tests import factories as f
 
 S_HEAD = (
@@ -89,6 +89,8 @@ BAD_STUDENTS = {
     "wrong gpax": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,4.10\n",
     "bad email": S_HEAD + "\n6500000001,ก,ข,A,B,not-an-email,,ENG,CPE,4,3.00\n",
     "unknown faculty": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ART,CPE,4,3.00\n",
+    "letters for a code": S_HEAD + "\nABC,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n",
+    "letters for a phone": S_HEAD + "\n6500000001,ก,ข,A,B,a@x.th,abc,ENG,CPE,4,3.00\n",
     "duplicate rows": S_HEAD
     + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n",
 }
@@ -221,3 +223,14 @@ def test_an_import_that_changes_rows_forgets_kept_progress_snapshots(ctx: AppCon
         s.add(ProgressSnapshot(filters="{}", day=date(2025, 1, 1), counts="[]"))
     assert _commit(ctx, office, "students", _students_csv()).unchanged == 2  # nothing changed: kept
     assert kept() == 1
+
+
+def test_a_section_written_4_finds_section_04(ctx: AppContext, office) -> None:
+    _commit(ctx, office, "students", _students_csv(1))
+    with ctx.sessions.begin() as s:
+        f.section(s, s.scalar(select(Course.id)), section="04", semester=1, academic_year=2026)
+    text = R_HEAD + "\n6500000000,CPE-401,4,1,2026,adv1,\n"
+    preview = imports.preview_import(
+        ctx, actor=office, kind="registrations", data=text.encode(), filename="r.csv"
+    )
+    assert preview.errors == () and preview.created == 1
