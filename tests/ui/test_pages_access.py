@@ -96,3 +96,23 @@ def test_temporary_password_opens_only_the_profile(ctx, session_for) -> None:
     at = signed_in(result.actor)
     assert "temporary password" in texts(at)
     assert "Internship Management System" not in [t.value for t in at.title]
+
+
+def test_a_new_user_defaults_to_the_least_privileged_role_and_buttons_follow_actions(
+    ctx, session_for, make_actor
+) -> None:  # type: ignore[no-untyped-def]
+    from core.users import list_users
+
+    admin = session_for("admin")
+    target = make_actor("coordinator", "kanya")
+    at = signed_in(admin, "pages/admin_users.py")
+    assert at.selectbox(key="um_new_role").value == "staff"
+    at.selectbox(key="um_pick").set_value(target.user_id).run()
+    deactivate = next(b for b in at.button if b.label == "Deactivate")
+    deactivate.click().run()
+    assert not at.exception, at.exception
+    assert "kanya deactivated; their sessions ended." in texts(at)
+    assert any(b.label == "Reactivate" for b in at.button) and not any(
+        b.label == "Deactivate" for b in at.button
+    )
+    assert not next(r for r in list_users(ctx, actor=admin) if r.id == target.user_id).active
