@@ -6,12 +6,26 @@ from core import companies, postings, search
 from core.access import Permission
 from core.companies import CompanyForm
 from core.postings import STATUSES, WORK_MODES, PostingForm
-from pages._ui import context, guard, plain, run_action
+from pages._ui import context, flash, guard, run_action, show_flash
 
 actor = guard(Permission.MANAGE_POSTINGS)
 ctx = context()
 st.title("Postings & companies")
+show_flash()
 NEW = 0
+PENDING = "pp_next_picks"  # picker values for the next run: a drawn widget's state cannot change
+
+
+def _saved(pick_key: str, saved_id: int, message: str) -> None:
+    """After a save: show the saved item in its form (a second click edits it, never duplicates it)."""
+    st.session_state.setdefault(PENDING, {})[pick_key] = saved_id
+    flash(message)
+    st.rerun()
+
+
+for _key, _value in st.session_state.pop(PENDING, {}).items():
+    st.session_state[_key] = _value
+
 
 all_companies = run_action(lambda: companies.list_companies(ctx, actor=actor)) or []
 by_id = {c.id: c for c in all_companies}
@@ -25,13 +39,20 @@ with posting_tab:
             ctx, actor=actor, query=find, open_only=False, sort="newest", page_size=50
         )
     )
+    rows = found.rows if found is not None else None
     choices = {NEW: "New posting"} | (
-        {}
-        if found is None
-        else {int(i): str(t) for i, t in zip(found.rows["id"], found.rows["title"], strict=True)}
-    )
+        {} if rows is None else {
+            int(r.id): f"#{r.id} {r.title} — {r.company} · {r.province} · {r.status}"
+            for r in rows.itertuples(index=False)
+        }
+    )  # fmt: skip
+    kept = st.session_state.get("posting_pick")
+    d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=kept)) if kept else None
+    if d is not None and d.id not in choices:  # the one just saved, whatever the search says
+        choices[d.id] = f"#{d.id} {d.title} — {d.company_name_th} · {d.province} · {d.status}"
     chosen = st.selectbox("Posting", list(choices), format_func=lambda i: choices[i], key="posting_pick")
-    d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=chosen)) if chosen else None
+    if chosen != kept:
+        d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=chosen)) if chosen else None
     if not all_companies:
         st.info("Add a company first (Companies tab).")
     else:
@@ -76,10 +97,12 @@ with posting_tab:
                 else:
                     saved = run_action(lambda: postings.create_posting(ctx, actor=actor, form=form))
                 if saved:
-                    st.success(plain(f"Saved posting #{saved.id}: {saved.title}"))
+                    _saved("posting_pick", saved.id, f"Saved posting #{saved.id}: {saved.title}")
 
 with company_tab:
-    names = {NEW: "New company"} | {c.id: f"{c.name_th} ({c.name_en})" for c in all_companies}
+    names = {NEW: "New company"} | {
+        c.id: f"{c.name_th} ({c.name_en}) · {c.registration_no} · {c.province}" for c in all_companies
+    }
     picked = st.selectbox("Company", list(names), format_func=lambda i: names[i], key="company_pick")
     c = by_id.get(picked)
     with st.form("company_form"):
@@ -108,9 +131,7 @@ with company_tab:
             else:
                 row = run_action(lambda: companies.create_company(ctx, actor=actor, form=company_form))
             if row:
-                st.success(plain(f"Saved {row.name_th} ({row.registration_no})."))
-    if c and st.button("Delete this company", type="secondary"):
-        run_action(
-            lambda: companies.delete_company(ctx, actor=actor, company_id=c.id),
-            success=f"Deleted {c.name_en} and its postings.",
-        )
+                _saved("company_pick", row.id, f"Saved {row.name_th} ({row.registration_no}).")
+    deleting = c is not None and st.button("Delete this company", type="secondary")
+    if deleting and run_action(lambda: [companies.delete_company(ctx, actor=actor, company_id=c.id)]):
+        _saved("company_pick", NEW, f"Deleted {c.name_en} and its postings.")

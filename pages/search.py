@@ -6,6 +6,7 @@ import streamlit as st
 from core import postings, search
 from core.access import Permission
 from pages import _search_filters as filters
+from pages import _selection as selection
 from pages._ui import context, guard, run_action
 
 actor = guard(Permission.SEARCH_POSTINGS)
@@ -33,7 +34,8 @@ if result is None:
 capped = f" · the export holds the first {search.MAX_EXPORT:,}" if result.total > search.MAX_EXPORT else ""
 st.caption(f"{result.total:,} posting(s) · page {result.page} of {result.pages}{capped}")
 frame = result.rows
-event = st.dataframe(
+picked = selection.selected("results", frame)
+st.dataframe(
     frame,
     hide_index=True,
     width="stretch",
@@ -59,9 +61,8 @@ xlsx_col.download_button(
     key="s_xlsx",
 )
 
-selected = event.selection.rows if event is not None else []
-if selected:
-    posting_id = int(frame.iloc[selected[0]]["id"])
+if picked:
+    posting_id = next(iter(picked))
     detail = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=posting_id))
     if detail:
         st.subheader("Posting detail")

@@ -196,3 +196,41 @@ def test_export_holds_every_match_beyond_the_page(ctx, session_for, monkeypatch)
     assert set(csv["id"]) == ids
     sheet = pd.read_excel(io.BytesIO(deferred["postings.xlsx"]()))  # type: ignore[operator]
     assert set(sheet["id"]) == ids
+
+
+def test_a_saved_posting_stays_in_its_form_and_a_second_save_edits_it(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from db.models import Internship
+
+    staff = session_for("staff")
+    first, second = make_company(ctx, name_th="บริษัท หนึ่ง จำกัด"), make_company(ctx, name_th="บริษัท สอง จำกัด")
+    make_posting(ctx, first, "Data intern")
+    make_posting(ctx, second, "Data intern")
+    at = signed_in(staff, "pages/postings.py")
+    labels = at.selectbox(key="posting_pick").options  # as shown
+    assert len(set(labels)) == len(labels) == 3  # identical titles, told apart by id and company
+    by_label(at.text_input, "Title (3–200 characters)").input("QA intern")
+    by_label(at.text_input, "Province").input("Bangkok")
+    by_label(at.button, "Save posting").click().run()
+    assert "Saved posting #" in texts(at)
+    saved = at.selectbox(key="posting_pick").value
+    assert saved != 0 and by_label(at.text_input, "Title (3–200 characters)").value == "QA intern"
+    by_label(at.text_input, "Title (3–200 characters)").input("QA intern (2 slots)")
+    by_label(at.button, "Save posting").click().run()
+    with ctx.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(Internship)) == 3
+        assert s.get(Internship, saved).title == "QA intern (2 slots)"
+
+
+def test_narrowing_the_search_after_picking_a_row_does_not_crash(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    company = make_company(ctx)
+    for title in ("Data intern", "QA intern", "Sales intern"):
+        make_posting(ctx, company, title)
+    at = signed_in(session_for("staff"), "pages/search.py")
+    at.session_state["results"] = {"selection": {"rows": [2], "columns": []}}
+    at.run()
+    assert "Posting detail" in texts(at)
+    at.text_input(key="s_q").input("qa").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["title"]) == ["QA intern"] and "Posting detail" not in texts(at)
