@@ -115,10 +115,10 @@ if ids:
     st.divider()
     if len(ticked) == 1 and st.session_state.get("rq_one") != next(iter(ticked)):
         st.session_state["rq_open"] = st.session_state["rq_one"] = next(iter(ticked))
-    elif len(ticked) != 1:
-        st.session_state.pop("rq_one", None)
+    elif len(ticked) != 1 and st.session_state.pop("rq_one", None) is not None:
+        st.session_state["rq_open"] = None  # opened by the lone tick, which is gone
     if st.session_state.get("rq_open") not in ids:
-        st.session_state.pop("rq_open", None)
+        st.session_state["rq_open"] = None  # set, not dropped: the browser would send its old value back
     chosen = st.selectbox("Open registration", ids, index=None, placeholder="Select one row", key="rq_open")
     if chosen is not None:
         detail.show(ctx, actor, int(chosen))
