@@ -21,8 +21,8 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## run: set up, migrate, load demo data on first start, serve on http://localhost:8501
 run: $(REQ_STAMP)
-	$(BIN)/python -m db.migrate
-	$(BIN)/python -m db.demo --size small --if-empty
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py demo --size small --if-empty
 	$(BIN)/streamlit run app.py
 
 ## test: set up and run the whole suite (lint, types, tests with coverage)
@@ -33,19 +33,20 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy core db
+	$(BIN)/lint-imports
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 migrate: $(REQ_STAMP)
-	$(BIN)/python -m db.migrate
+	$(BIN)/python manage.py migrate
 
 demo: $(REQ_STAMP)
-	$(BIN)/python -m db.demo --size small
+	$(BIN)/python manage.py demo --size small
 
 demo-large: $(REQ_STAMP)
-	$(BIN)/python -m db.demo --size large
+	$(BIN)/python manage.py demo --size large
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench

@@ -1,35 +1,20 @@
-"""Entry point: page config, session restore, login gate, navigation by role, HTTP routes.
+"""The router: restore the session, then the login page or the signed-in user's pages by role.
 
-`streamlit run app.py` imports this module without a script context to find `app` (the
-st.App that serves the cookie and metrics routes), and runs it as the page script on every
-rerun, where `main()` builds the navigation.
+`streamlit run app.py` imports this module without a script context to find `app` (the st.App
+that serves web/'s HTTP routes), and runs it as the page script on every rerun.
 """
 
 from __future__ import annotations
 
-import asyncio.base_events
-import hmac
-import json
-import socket
 from dataclasses import dataclass
 
 import streamlit as st
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import monitoring, sessions
+import web
+from core import auth
 from core.access import Actor, Permission
-from core.context import get_context
-from core.metrics import REGISTRY
-from pages._ui import client_ip, plain, timed_page
-from web_security import SecurityHeadersMiddleware
-
-COOKIE = "ims_session"
+from pages._ui import client_ip, context, plain, timed_page
 
 
 @dataclass(frozen=True)
@@ -68,65 +53,14 @@ PAGES = [
 ]
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-
-
-async def set_session_cookie(request: Request) -> Response:
-    """POST /auth/session: trade a one-time ticket (form field `t`) for the HttpOnly cookie."""
-    form = await request.form()
-    ticket = str(form.get("t") or "")
-    token = await run_in_threadpool(sessions.redeem_ticket, get_context(), ticket) if ticket else None
-    if token is None:
-        return Response(status_code=403)
-    response = Response(status_code=204)
-    max_age = get_context().settings.session_absolute_hours * 3600
-    response.set_cookie(
-        COOKIE, token, max_age=max_age, path="/", httponly=True, samesite="strict", secure=_secure(request)
-    )
-    return response
-
-
-def clear_session_cookie(request: Request) -> Response:
-    """POST /auth/logout: revoke the cookie's session on the server, then clear the cookie."""
-    token = request.cookies.get(COOKIE)
-    if token:
-        sessions.revoke(get_context(), None, token=token)
-    response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
-    return response
-
-
-async def metrics_endpoint(request: Request) -> Response:
-    """GET /metrics: Prometheus text for a scraper holding `Authorization: Bearer <METRICS_TOKEN>`."""
-    expected = get_context().settings.metrics_token
-    if not expected:
-        return Response(status_code=404)
-    scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode(), expected.encode()):
-        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-    await run_in_threadpool(monitoring.refresh_gauges, get_context())
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
-
-
-def _post_script(url: str, ticket: str = "") -> str:
-    # Only our own fixed URL and a random URL-safe ticket go into this script, never user data.
-    body = json.dumps(f"t={ticket}")
-    return (
-        f"<script>fetch({json.dumps(url)}, {{method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}, body: {body}}});</script>"
-    )
-
-
 def _restore() -> Actor | None:
-    ctx = get_context()
     actor = st.session_state.get("actor")
     ip = client_ip()
     if isinstance(actor, Actor):
-        restored = sessions.resume(ctx, session_id=actor.session_id, ip=ip)
+        restored = auth.resume(context(), session_id=actor.session_id, ip=ip)
     else:
-        cookie = st.context.cookies.get(COOKIE)
-        restored = sessions.resume(ctx, token=cookie if isinstance(cookie, str) else None, ip=ip)
+        cookie = st.context.cookies.get(web.COOKIE)
+        restored = auth.resume(context(), token=cookie if isinstance(cookie, str) else None, ip=ip)
     if restored is None:
         st.session_state.pop("actor", None)
     else:
@@ -135,7 +69,7 @@ def _restore() -> Actor | None:
 
 
 def _logout(actor: Actor) -> None:
-    sessions.revoke(get_context(), actor, session_id=actor.session_id)
+    auth.revoke(context(), actor, session_id=actor.session_id)
     st.session_state.clear()
     st.session_state["pending_logout"] = True
 
@@ -152,9 +86,9 @@ def _sidebar(actor: Actor) -> None:
 def _emit_cookie_scripts() -> None:
     ticket = st.session_state.pop("pending_ticket", None)
     if ticket:
-        st.html(_post_script("/auth/session", ticket), unsafe_allow_javascript=True)
+        st.html(web.post_script("/auth/session", ticket), unsafe_allow_javascript=True)
     if st.session_state.pop("pending_logout", False):
-        st.html(_post_script("/auth/logout"), unsafe_allow_javascript=True)
+        st.html(web.post_script("/auth/logout"), unsafe_allow_javascript=True)
 
 
 def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
@@ -195,32 +129,8 @@ def main() -> None:
     _run(st.navigation(_navigation(actor)))
 
 
-def _tcp_nodelay(sock: socket.socket) -> None:
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-def disable_nagle() -> None:
-    """Send every websocket message at once (TCP_NODELAY on every accepted connection).
-
-    asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; the server's listening
-    socket is made with proto 0, so its connections kept Nagle's algorithm. Each rerun's second
-    small message then waited for the browser's delayed ACK: ~40 ms on every page load and click
-    (a one-line Streamlit app: 48 ms per rerun, 6 ms without Nagle, measured on loopback).
-    """
-    asyncio.base_events._set_nodelay = _tcp_nodelay  # type: ignore[attr-defined]
-
-
 if get_script_run_ctx() is None:
-    disable_nagle()  # before the server accepts its first connection
-    app = st.App(
-        __file__,
-        routes=[
-            Route("/auth/session", set_session_cookie, methods=["POST"]),
-            Route("/auth/logout", clear_session_cookie, methods=["POST"]),
-            Route("/metrics", metrics_endpoint, methods=["GET"]),
-        ],
-        middleware=[Middleware(SecurityHeadersMiddleware)],
-    )
+    web.disable_nagle()  # before the server accepts its first connection
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
 else:
     main()

@@ -1,10 +1,12 @@
-"""Administration from the command line, like Django's manage.py.
+"""Operations from the command line, like Django's manage.py.
 
+    python manage.py migrate [--downgrade REV]
+    python manage.py demo [--size small|large] [--if-empty] [--reset] [--seed N] [--today YYYY-MM-DD]
     python manage.py create-user USERNAME --role ROLE [--full-name NAME] [--email EMAIL]
     python manage.py reset-password USERNAME
 
-The password is read from the terminal (not echoed) or, when piped, from standard input,
-and must pass the same policy as in the app. This is how the first admin is made.
+Passwords are read from the terminal (not echoed) or, when piped, from standard input, and must
+pass the same policy as in the app. This is how the first admin is made.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import getpass
 import sys
 
 from core.access import ROLE_NAMES
-from core.context import get_context
+from core.auth.users import create_user, set_password_by_username
+from core.bootstrap import app_context
+from core.config import get_settings
 from core.errors import DomainError
-from core.users import create_user, set_password_by_username
+from db.migrate import downgrade, upgrade
 
 
 def _read_password() -> str:
@@ -28,10 +32,50 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; exit code 0 on success, 1 with a message otherwise."""
-    parser = argparse.ArgumentParser(prog="manage.py")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _migrate(args: argparse.Namespace) -> int:
+    url = get_settings().database_url
+    if args.downgrade:
+        downgrade(url, args.downgrade)
+    else:
+        upgrade(url)
+    return 0
+
+
+def _demo(rest: list[str]) -> int:
+    from tools import demo
+
+    return demo.main(rest)
+
+
+def _account(args: argparse.Namespace) -> int:
+    password = _read_password()
+    ctx = app_context()
+    if args.command == "create-user":
+        row, _ = create_user(
+            ctx,
+            actor=None,
+            username=args.username,
+            full_name=args.full_name or args.username,
+            role=args.role,
+            email=args.email,
+            password=password,
+        )
+        print(f"Created {row.username} ({row.role}).")
+    else:
+        set_password_by_username(ctx, username=args.username, password=password)
+        print(f"Password set for {args.username}; their sessions were ended.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The commands and their options."""
+    top = argparse.ArgumentParser(
+        prog="manage.py", description="Operations for the Internship Management System."
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    migrate = sub.add_parser("migrate", help="bring the configured database to the newest schema")
+    migrate.add_argument("--downgrade", metavar="REV", help="downgrade to REV instead (base: empty)")
+    sub.add_parser("demo", help="load demo data (see `manage.py demo --help`)", add_help=False)
     create = sub.add_parser("create-user", help="create a user with a password you type")
     create.add_argument("username")
     create.add_argument("--role", required=True, choices=ROLE_NAMES)
@@ -39,28 +83,20 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", default=None)
     reset = sub.add_parser("reset-password", help="set a user's password")
     reset.add_argument("username")
-    args = parser.parse_args(argv)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; exit code 0 on success, 1 with a message otherwise."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["demo"]:  # its own options (tools.demo parses them)
+        return _demo(argv[1:])
+    args = parser().parse_args(argv)
     try:
-        password = _read_password()
-        ctx = get_context()
-        if args.command == "create-user":
-            row, _ = create_user(
-                ctx,
-                actor=None,
-                username=args.username,
-                full_name=args.full_name or args.username,
-                role=args.role,
-                email=args.email,
-                password=password,
-            )
-            print(f"Created {row.username} ({row.role}).")
-        else:
-            set_password_by_username(ctx, username=args.username, password=password)
-            print(f"Password set for {args.username}; their sessions were ended.")
+        return _migrate(args) if args.command == "migrate" else _account(args)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bench import data, report
-from bench.cases import actor_for, bench_context, optional, read_cases
+from bench.cases import actor_for, bench_context, read_cases
 from bench.harness import Row, table
 from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
@@ -20,6 +20,7 @@ from bench.pages import page_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
 from bench.web_load import web_load_rows
 from bench.writes import status_change_rows
+from core import postings, registrations
 from core.access import Actor
 from core.context import AppContext, set_context
 from db.models import Role
@@ -88,15 +89,9 @@ def core_rows(ctx: AppContext, actors: dict[str, Actor], plan: Plan, opts: Optio
 def mix(ctx: AppContext, admin: Actor) -> list[Callable[[], object]]:
     """The main calls the simulated users make: home counts, queue page 1, a search."""
     calls: list[Callable[[], object]] = []
-    home, queue, search = optional("core.home"), optional("core.queue"), optional("core.search")
-    if home is not None:
-        calls.append(partial(home.counts, ctx, actor=admin))
-    if queue is not None:
-        calls.append(partial(queue.list_queue, ctx, actor=admin))
-    if search is not None:
-        calls.append(
-            partial(search.search_postings, ctx, actor=admin, query="ฝึกงาน", province="กรุงเทพมหานคร")
-        )
+    calls.append(partial(registrations.headline_counts, ctx, actor=admin))
+    calls.append(partial(registrations.list_queue, ctx, actor=admin))
+    calls.append(partial(postings.search_postings, ctx, actor=admin, query="ฝึกงาน", province="กรุงเทพมหานคร"))
     return calls
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
@@ -12,10 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core import postings, progress, registrations
 from core.access import Actor
 from core.cache import Cache, make_cache
 from core.config import Settings
 from core.context import AppContext
+from core.progress import aggregates as progress_sql
+from core.registrations import states
 from db.engine import make_database
 from db.models import Role, User
 
@@ -75,38 +77,23 @@ def actor_for(ctx: AppContext, username: str, role: Role) -> Actor:
         return Actor(user_id=user.id, username=username, full_name=user.full_name, role=role)
 
 
-def optional(module: str) -> Any | None:
-    """The core module, or None (and a printed note) when it does not exist."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        print(f"note: {module} is missing; its cases are skipped")
-        return None
-
-
 def home_cases(ctx: AppContext, admin: Actor) -> list[Case]:
     """Home page counts."""
-    home = optional("core.home")
-    return [Case("home.counts", partial(home.counts, ctx, actor=admin), cached=True)] if home else []
+    return [Case("home.counts", partial(registrations.headline_counts, ctx, actor=admin), cached=True)]
 
 
 def search_cases(ctx: AppContext, staff: Actor) -> list[Case]:
     """Posting search: a Thai and an English query, each with province + work_mode and facets."""
-    search = optional("core.search")
-    if search is None:
-        return []
     filters = {"province": "กรุงเทพมหานคร", "work_mode": "onsite", "open_only": False}
     return [
         Case(
             "search.th+2 filters",
-            partial(search.search_postings, ctx, actor=staff, query="ฝึกงาน", **filters),
+            partial(postings.search_postings, ctx, actor=staff, query="ฝึกงาน", **filters),
             True,
         ),
         Case(
             "search.en+2 filters",
-            partial(search.search_postings, ctx, actor=staff, query="python", **filters),
+            partial(postings.search_postings, ctx, actor=staff, query="python", **filters),
             True,
         ),
     ]
@@ -114,15 +101,13 @@ def search_cases(ctx: AppContext, staff: Actor) -> list[Case]:
 
 def queue_cases(ctx: AppContext, admin: Actor, advisor: Actor) -> list[Case]:
     """Review queue: page 1, page 1 with filters, an advisor's page 1 (page 1000 is built in runner)."""
-    queue = optional("core.queue")
-    if queue is None:
-        return []
-    filtered = queue.QueueFilters(statuses=("submitted", "advisor_approved"), min_days_waiting=1)
+    waiting = (states.Status.SUBMITTED.value, states.Status.ADVISOR_APPROVED.value)
+    filtered = registrations.QueueFilters(statuses=waiting, min_days_waiting=1)
     return [
-        Case("queue.page1", partial(queue.list_queue, ctx, actor=admin)),
-        Case("queue.page1 filtered", partial(queue.list_queue, ctx, actor=admin, filters=filtered)),
-        Case("queue.page1 advisor", partial(queue.list_queue, ctx, actor=advisor)),
-        Case("queue.count filtered", partial(queue.count_queue, ctx, actor=admin, filters=filtered)),
+        Case("queue.page1", partial(registrations.list_queue, ctx, actor=admin)),
+        Case("queue.page1 filtered", partial(registrations.list_queue, ctx, actor=admin, filters=filtered)),
+        Case("queue.page1 advisor", partial(registrations.list_queue, ctx, actor=advisor)),
+        Case("queue.count filtered", partial(registrations.count_queue, ctx, actor=admin, filters=filtered)),
     ]
 
 
@@ -130,12 +115,10 @@ def _aggregate(name: str, fn: Callable[..., object], ctx: AppContext, cold: AppC
     return Case(name, partial(fn, ctx, **kw), cached=True, cold_call=partial(fn, cold, **kw))
 
 
-def _previous_term_case(ctx: AppContext, progress: Any, year: int | None) -> list[Case]:
+def _previous_term_case(ctx: AppContext, year: int | None) -> list[Case]:
     """The previous term as of a past day, computed (a page reads it from progress_snapshots)."""
     if year is None:
         return []
-    from core import progress_sql
-
     filters = progress.ProgressFilters(year - 1)
     with ctx.sessions.begin() as session:
         first = progress_sql.first_submitted(session, filters)
@@ -152,9 +135,6 @@ def _previous_term_case(ctx: AppContext, progress: Any, year: int | None) -> lis
 
 def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
     """Every dashboard aggregate, cold (every namespace bumped) against raw, and cache hit against cold."""
-    progress = optional("core.progress")
-    if progress is None:
-        return []
     f = progress.ProgressFilters()
     year = max(progress.filter_options(ctx, actor=manager).years, default=None)
     kw: dict[str, Any] = {"actor": manager, "filters": f}
@@ -164,7 +144,7 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
         Case("progress.filter_options", partial(progress.filter_options, ctx, actor=manager)),
         Case("progress.kpis", partial(progress.kpis, ctx, **kw), cached=True),
         Case("progress.kpis year", partial(progress.kpis, ctx, **by_year), cached=True),
-        *_previous_term_case(ctx, progress, year),
+        *_previous_term_case(ctx, year),
         Case("progress.funnel", partial(progress.funnel, ctx, **kw), cached=True),
         Case("progress.timeline W", partial(progress.timeline, ctx, **kw, freq="W"), cached=True),
         Case("progress.timeline M", partial(progress.timeline, ctx, **kw, freq="M"), cached=True),
@@ -174,23 +154,19 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
         ],
         Case(
             "progress.drilldown status",
-            partial(progress.drilldown, ctx, **kw, dimension="status", value="placed"),
+            partial(progress.drilldown, ctx, **kw, dimension="status", value=states.Status.PLACED.value),
             cached=True,
         ),
         Case("progress.export_frame", partial(progress.export_frame, ctx, **kw), cached=True),
     ]
-    queue = optional("core.progress_queue")
-    if queue is not None:
-        cases.append(Case("progress.queue_ageing", partial(queue.queue_ageing, ctx, **kw), cached=True))
-    bottlenecks, data = optional("core.progress_bottlenecks"), optional("core.progress_data")
-    if bottlenecks is not None and data is not None:
-        cold = replace(ctx, cache=FramesOnlyCache(ctx.cache))  # type: ignore[arg-type]
-        cases.append(_aggregate("progress.time_in_state", bottlenecks.time_in_state, ctx, cold, **kw))
+    cases.append(Case("progress.queue_ageing", partial(progress.queue_ageing, ctx, **kw), cached=True))
+    cold = replace(ctx, cache=FramesOnlyCache(ctx.cache))  # type: ignore[arg-type]
+    cases.append(_aggregate("progress.time_in_state", progress.time_in_state, ctx, cold, **kw))
     return cases
 
 
 def read_cases(ctx: AppContext, actors: dict[str, Actor]) -> list[Case]:
-    """Every read case that exists in core."""
+    """Every read case."""
     admin = actors["admin"]
     return [
         *home_cases(ctx, admin),

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from db import demo
 from db.engine import make_database
 from db.migrate import upgrade
+from tools import demo
+from tools.demo.load import default_index_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_URL = f"sqlite:///{ROOT / 'data' / 'bench.sqlite3'}"
@@ -51,15 +50,6 @@ def create_mariadb_database(url: str) -> None:
         server.dispose()
 
 
-def _index_text() -> Any:
-    """The search-column builder db.demo uses by default (its home moved once; look in both places)."""
-    for module in ("db.demo_load", "db.demo"):
-        found = getattr(importlib.import_module(module), "default_index_text", None)
-        if found is not None:
-            return found()
-    return None
-
-
 def prepare(backend: str) -> Prepared:
     """Migrate the back end's database and load the large demo set unless it is there already."""
     started, url = time.perf_counter(), URLS[backend]
@@ -70,7 +60,7 @@ def prepare(backend: str) -> Prepared:
     upgrade(url)
     db = make_database(url)
     try:
-        result = demo.load(db, "large", index_text=_index_text(), rounds=4)
+        result = demo.load(db, "large", index_text=default_index_text(), rounds=4)
     finally:
         db.engine.dispose()
     return Prepared(backend, url, result.loaded, time.perf_counter() - started)

@@ -23,6 +23,7 @@ from bench.runner import Plan
 from core import imports
 from core.access import Actor
 from core.context import AppContext
+from core.registrations import states
 from db.models import (
     AuditEntry,
     Course,
@@ -38,6 +39,7 @@ COURSE = "BENCH-IMPORT"
 ROWS = 10_000
 YEAR = 2599  # outside every real term, so the progress page never counts these rows
 HEADER = "student_code,course_code,section,semester,academic_year,advisor_username,company_registration_no"
+SUBMITTED = states.Status.SUBMITTED.value
 
 
 def _setup(ctx: AppContext, sections: int) -> tuple[list[int], list[tuple[int, str]], int]:
@@ -104,7 +106,7 @@ def _raw_import(
                 " version, submitted_at, status_changed_at, updated_at)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
             ),
-            [(sid, section_id, actor, "submitted", 0, 1, now, now, now) for sid, _ in students],
+            [(sid, section_id, actor, SUBMITTED, 0, 1, now, now, now) for sid, _ in students],
         )
         cursor.execute(sql("SELECT id, student_id FROM registrations WHERE section_id = %s"), (section_id,))
         ids = [int(r[0]) for r in cursor.fetchall()]
@@ -113,9 +115,9 @@ def _raw_import(
                 "INSERT INTO registration_events (registration_id, to_status, actor_id, reason, at)"
                 " VALUES (%s, %s, %s, %s, %s)"
             ),
-            [(i, "submitted", actor, "Imported", now) for i in ids],
+            [(i, SUBMITTED, actor, "Imported", now) for i in ids],
         )
-        after = json.dumps({"status": "submitted", "section_id": section_id, "source": "import"})
+        after = json.dumps({"status": SUBMITTED, "section_id": section_id, "source": "import"})
         cursor.executemany(
             sql(
                 "INSERT INTO audit_log (actor_id, action, entity, entity_id, after, at)"

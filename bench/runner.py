@@ -8,8 +8,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 
-from bench.cases import NAMESPACES, Case, optional
+from bench.cases import NAMESPACES, Case
 from bench.harness import Paired, Row, Stats, capture, measure, ratio, replay, time_runs
+from core import registrations
 from core.access import Actor
 from core.context import AppContext
 
@@ -85,9 +86,7 @@ def cache_row(plan: Plan, name: str, hit: Stats, cold: Stats) -> Row:
 
 def deep_queue_rows(ctx: AppContext, admin: Actor, plan: Plan, page: int = 1000) -> list[Row]:
     """Walk the queue to page `page` by its cursors once, then time that page against page 1."""
-    queue = optional("core.queue")
-    if queue is None:
-        return []
+    queue = registrations
     started, current = time.perf_counter(), queue.list_queue(ctx, actor=admin)
     cursor, reached = current.next_cursor, 2
     while reached < page and cursor is not None and time.perf_counter() - started < WALK_BUDGET_S:

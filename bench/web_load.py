@@ -28,7 +28,8 @@ from sqlalchemy import select
 
 from bench.harness import Row, summarise
 from bench.runner import Plan
-from core import auth, sessions, users
+from core import auth
+from core.auth import users
 from core.context import AppContext
 from db.models import User
 
@@ -89,7 +90,7 @@ def session_cookies(ctx: AppContext, count: int) -> list[tuple[str, str]]:
     for n in range(count):
         role = roles[n % len(roles)]
         result = auth.login(ctx, *accounts[role], ip=f"127.0.{n // 250}.{n % 250 + 1}")
-        token = sessions.redeem_ticket(ctx, result.ticket) if result.ticket else None
+        token = auth.redeem_ticket(ctx, result.ticket) if result.ticket else None
         if token is None:
             raise RuntimeError(f"could not open a load-test session for {role}")
         out.append((role, token))

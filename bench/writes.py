@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
 
-from bench.cases import NAMESPACES, optional
+from bench.cases import NAMESPACES
 from bench.harness import Row, capture, measure, replay
 from bench.runner import Plan
+from core import registrations
 from core.access import Actor
 from core.context import AppContext
 from db.models import AuditEntry, Base, CommitteeVote, Registration, RegistrationEvent, RegistrationStatus
@@ -72,9 +73,7 @@ def restore(ctx: AppContext, registration_id: int, snap: Snapshot) -> None:
 
 def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
     """Approve submitted registrations as admin (a fresh one per run) against the raw replay."""
-    workflow = optional("core.workflow")
-    if workflow is None:
-        return []
+    workflow = registrations
     ids = fresh_submitted(ctx, plan.runs + 1)
     if len(ids) < plan.runs + 1:
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core import security_log
 from core.errors import PermissionDenied
 from db.models import Role
 
@@ -88,8 +89,6 @@ class Actor:
 def require(actor: Actor | None, permission: Permission) -> Actor:
     """Return the actor if allowed, else raise PermissionDenied (and leave a trace)."""
     if actor is None or not actor.can(permission):
-        from core import security_log
-
         security_log.permission_denied(actor, permission.value)
         raise PermissionDenied("You do not have permission to do this.")
     return actor

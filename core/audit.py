@@ -7,12 +7,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from core import security_log
 from db.models import AuditEntry, utcnow
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """`value` with enums, times, decimals and collections made JSON-friendly."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -20,9 +22,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -44,9 +46,30 @@ def record(
             action=action,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
+            before=jsonable(before) if before is not None else None,
+            after=jsonable(after) if after is not None else None,
             ip=ip,
             at=utcnow(),
         )
     )
+
+
+def install_security_sink(sessions: sessionmaker[Session] | None) -> None:
+    """Store security events raised outside any unit of work (a refused action) as audit rows."""
+    if sessions is None:
+        security_log.set_audit_sink(None)
+        return
+    factory = sessions
+
+    def sink(action: str, actor: security_log.Who | None, details: dict[str, Any]) -> None:
+        with factory.begin() as session:
+            record(
+                session,
+                actor_id=actor.user_id if actor else None,
+                action=action,
+                entity="security",
+                after=details,
+                ip=actor.ip if actor else None,
+            )
+
+    security_log.set_audit_sink(sink)

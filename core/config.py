@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # The office's academic calendar: "semester:MM-DD:MM-DD" per semester (see core.terms).
     term_calendar: str = DEFAULT_CALENDAR
     metrics_token: str | None = None
+    # Bring the schema to the newest revision when the app starts (one replica at a time).
+    auto_migrate: bool = True
 
     @field_validator("term_calendar")
     @classmethod

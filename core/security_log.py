@@ -6,15 +6,24 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from core.access import Actor
+from typing import Any, Protocol
 
 logger = logging.getLogger("ims.security")
 
-# Set by core.context: persists a security event as an audit row in its own transaction.
-AuditSink = Callable[[str, "Actor | None", dict[str, Any]], None]
+
+class Who(Protocol):
+    """Whoever acted: core.access.Actor, without this module depending on it."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def ip(self) -> str | None: ...
+
+
+# Set by core.bootstrap (core.audit): stores a security event as an audit row in its own transaction.
+AuditSink = Callable[[str, Who | None, dict[str, Any]], None]
 _sink: AuditSink | None = None
 
 _SECRET_KEYS = frozenset({"password", "password_hash", "token", "ticket", "secret", "hash"})
@@ -26,7 +35,7 @@ def set_audit_sink(sink: AuditSink | None) -> None:
     _sink = sink
 
 
-def event(name: str, actor: Actor | None = None, **fields: Any) -> None:
+def event(name: str, actor: Who | None = None, **fields: Any) -> None:
     """Log one security event as a single JSON line; user text cannot forge new lines."""
     clean = {k: v for k, v in fields.items() if k not in _SECRET_KEYS}
     line = {
@@ -41,7 +50,7 @@ def event(name: str, actor: Actor | None = None, **fields: Any) -> None:
     logger.info(json.dumps(line, ensure_ascii=True, default=str))
 
 
-def permission_denied(actor: Actor | None, permission: str) -> None:
+def permission_denied(actor: Who | None, permission: str) -> None:
     """Record a refused action in the log and, when wired, the audit log."""
     event("permission_denied", actor, permission=permission)
     if _sink is not None:

@@ -1,8 +1,10 @@
-"""Bring a database to the newest schema (`python -m db.migrate`)."""
+"""Bring a database to the newest schema (`python manage.py migrate` runs this).
+
+The URL comes from the caller: db knows no configuration and no rules.
+"""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from alembic import command
@@ -42,21 +44,3 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str = "base") -> None:
     """Downgrade the database at `url` to `revision`."""
     command.downgrade(alembic_config(url), revision)
-
-
-def main() -> None:
-    """Command line: upgrade (default) or downgrade the configured database."""
-    from core.config import get_settings
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--downgrade", metavar="REV", help="downgrade to REV instead")
-    args = parser.parse_args()
-    url = get_settings().database_url
-    if args.downgrade:
-        downgrade(url, args.downgrade)
-    else:
-        upgrade(url)
-
-
-if __name__ == "__main__":
-    main()

@@ -7,21 +7,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.registrations import states
+
+STATUS_VALUES = frozenset(s.value for s in states.Status)
+
 # Thai glyphs need a font that has them; browsers pick the first one installed.
 FONT = "Sarabun, Tahoma, Noto Sans Thai, sans-serif"
 SLOW, NORMAL = "#d62728", "#1f77b4"
-STAGE_LABELS = {
-    "submitted": "Submitted",
-    "advisor_approved": "Advisor approved",
-    "committee_approved": "Committee approved",
-    "placed": "Placed",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "failed": "Failed",
-    "needs_changes": "Needs changes",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-}
 
 
 def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.Figure:
@@ -44,13 +36,14 @@ def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.F
     )
 
 
-def _label(state: str) -> str:
-    return STAGE_LABELS.get(state, state)
+def label(state: str) -> str:
+    """How a status reads on a chart (other values as they are)."""
+    return states.label(state) if state in STATUS_VALUES else state
 
 
 def funnel(frame: pd.DataFrame) -> go.Figure:
     """Registrations reaching at least each stage; customdata carries the stage."""
-    labels = [_label(s) for s in frame["stage"]]
+    labels = [label(s) for s in frame["stage"]]
     trace = go.Funnel(
         y=labels, x=list(frame["reached"]), customdata=list(frame["stage"]), textinfo="value+percent initial"
     )
@@ -63,7 +56,7 @@ def timeline(frame: pd.DataFrame, period: str) -> go.Figure:
         go.Bar(
             x=list(group["period"]),
             y=list(group["registrations"]),
-            name=_label(str(status)),
+            name=label(str(status)),
             customdata=[status] * len(group),
         )
         for status, group in frame.groupby("status", sort=False)
@@ -78,7 +71,7 @@ def breakdown(frame: pd.DataFrame, title: str, axis: str) -> go.Figure:
     labels, keys = list(data["label"]), list(data["key"])
     traces = [
         go.Bar(y=labels, x=list(data[column]), name=name, orientation="h", customdata=keys)
-        for column, name in (("registrations", "Registered"), ("placed", "Placed"))
+        for column, name in (("registrations", "Registered"), ("placed_students", "Placed"))
     ]
     height = max(300, 40 * len(frame) + 120)
     return figure(traces, title, "Registrations", axis, barmode="group", height=height)
@@ -86,7 +79,7 @@ def breakdown(frame: pd.DataFrame, title: str, axis: str) -> go.Figure:
 
 def stage_times(frame: pd.DataFrame) -> go.Figure:
     """Median and 90th percentile of days spent in each state."""
-    labels = [_label(s) for s in frame["state"]]
+    labels = [label(s) for s in frame["state"]]
     traces = [
         go.Bar(x=labels, y=list(frame["median_days"]), name="Median"),
         go.Bar(x=labels, y=list(frame["p90_days"]), name="90th percentile"),
@@ -106,14 +99,14 @@ def approver_times(frame: pd.DataFrame, state: str) -> go.Figure:
         customdata=list(data["transitions"]),
         hovertemplate="%{y}: median %{x:.1f} days over %{customdata} decisions<extra></extra>",
     )
-    title = f"Median days in '{_label(state)}' by the approver who ended it (red: slow)"
+    title = f"Median days in '{label(state)}' by the approver who ended it (red: slow)"
     return figure([trace], title, "Median days", "Approver", height=max(300, 28 * len(data) + 120))
 
 
 def overdue(frame: pd.DataFrame, days: int) -> go.Figure:
     """Open items older than the overdue limit, per approver and the state they wait in."""
     traces = [
-        go.Bar(x=list(group["overdue"]), y=list(group["approver"]), name=_label(str(state)), orientation="h")
+        go.Bar(x=list(group["overdue"]), y=list(group["approver"]), name=label(str(state)), orientation="h")
         for state, group in frame.groupby("state", sort=False)
     ]
     height = max(300, 28 * frame["approver"].nunique() + 120)
@@ -123,7 +116,7 @@ def overdue(frame: pd.DataFrame, days: int) -> go.Figure:
 
 def queue(frame: pd.DataFrame) -> go.Figure:
     """Open and overdue items per open state."""
-    labels = [_label(s) for s in frame["state"]]
+    labels = [label(s) for s in frame["state"]]
     traces = [
         go.Bar(x=labels, y=list(frame["open"]), name="Open"),
         go.Bar(x=labels, y=list(frame["overdue"]), name="Overdue"),

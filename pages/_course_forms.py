@@ -11,12 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from core import courses, sections
+from core import courses
 from core.access import Actor
 from core.context import AppContext
-from core.courses import CourseRow
-from core.lookups import Lookups
-from core.sections import SectionRow
+from core.courses import CourseRow, Lookups, SectionRow
 from pages._ui import flash, plain, run_action
 
 NEW_FORM = "se_new_form"  # bumped after a create, so the new-section form starts empty again
@@ -101,12 +99,12 @@ def section_form(
         )  # fmt: skip
         if st.form_submit_button("Save section" if current else "Create section"):
             _save(
-                lambda: sections.save_section(
+                lambda: courses.save_section(
                     ctx, actor=actor, section_id=current.id if current else None,
                     course_id=current.course_id if current else course_id, section=label, semester=semester,
                     academic_year=year, capacity=capacity, coordinator_id=coordinator, committee_ids=members,
                 ),
                 lambda row: [f"Section {row.course_code} sec {row.section} saved.",
-                             *sections.section_warnings(row)],
+                             *courses.section_warnings(row)],
                 reset=current is None,
             )  # fmt: skip

@@ -5,7 +5,7 @@ The open tab is kept in the URL (?progress_tab=...), so a manager can share the 
 
 import streamlit as st
 
-from core import progress, progress_bottlenecks, progress_queue
+from core import progress
 from core.access import Actor
 from core.context import AppContext
 from core.progress import ProgressFilters
@@ -51,13 +51,10 @@ def bottlenecks(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None
     """Days spent per state and per approver: reads every timeline event, so only when asked."""
     times = None
     if st.toggle("Show bottlenecks (slower: reads every timeline event)", key="progress_bottlenecks"):
-        times = run_action(lambda: progress_bottlenecks.time_in_state(ctx, actor=actor, filters=filters))
+        times = run_action(lambda: progress.time_in_state(ctx, actor=actor, filters=filters))
     if times and not times.per_stage.empty:
         st.plotly_chart(charts.stage_times(times.per_stage), key="chart_stage_times")
-        states = list(times.per_stage["state"])
-        state = st.selectbox(
-            "Approvers for state", states, format_func=lambda s: charts.STAGE_LABELS.get(s, s)
-        )
+        state = st.selectbox("Approvers for state", list(times.per_stage["state"]), format_func=charts.label)
         st.plotly_chart(charts.approver_times(times.per_approver, state), key="chart_approvers")
     elif times:
         st.info("No finished steps yet for these filters.")
@@ -65,7 +62,7 @@ def bottlenecks(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None
 
 def queue(ctx: AppContext, actor: Actor, filters: ProgressFilters) -> None:
     """The open queue's ages, who holds overdue items, and the oldest items."""
-    ageing = run_action(lambda: progress_queue.queue_ageing(ctx, actor=actor, filters=filters))
+    ageing = run_action(lambda: progress.queue_ageing(ctx, actor=actor, filters=filters))
     if ageing is None:
         return
     st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")

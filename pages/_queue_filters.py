@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.lookups import Lookups
+from core.courses import Lookups
 
 FIELDS = {
     "course_id": ("Course", "courses"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import placement_rules, workflow
+from core import postings, registrations
 from core.access import Actor
 from core.context import AppContext
-from core.registration_view import RegistrationDetail
+from core.registrations import RegistrationDetail
 from pages._ui import flash, plain, run_action
 
 LAST = "review_last_acted"
@@ -24,7 +24,7 @@ def _posting_picker(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> int
     """Search open postings; offer only those that can take this student now (the placement rule)."""
     query = st.text_input("Find the posting (title, company, skills; Thai or English)", key="rd_post_q")
     found = run_action(
-        lambda: placement_rules.placement_choices(ctx, actor=actor, registration_id=d.id, query=query)
+        lambda: postings.placement_choices(ctx, actor=actor, registration_id=d.id, query=query)
     )
     if found is None:
         return None
@@ -92,7 +92,7 @@ def _actions(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
     for col, option in zip(cols, d.allowed_actions, strict=True):
         if col.button(option.label, key=f"rd_{option.action}"):
             result = run_action(
-                lambda a=option.action: workflow.transition(
+                lambda a=option.action: registrations.transition(
                     ctx,
                     actor=actor,
                     registration_id=d.id,
@@ -112,7 +112,7 @@ def _vote(ctx: AppContext, actor: Actor, d: RegistrationDetail) -> None:
     remarks = st.text_input("Remarks", key="rd_remarks")
     if st.button("Cast vote", key="rd_cast"):
         outcome = run_action(
-            lambda: workflow.vote(ctx, actor=actor, registration_id=d.id, vote=choice, remarks=remarks)
+            lambda: registrations.vote(ctx, actor=actor, registration_id=d.id, vote=choice, remarks=remarks)
         )
         if outcome:
             _done(f"Vote recorded. Registration {d.id} is {outcome.status}.", d.id)
@@ -127,7 +127,7 @@ def outcome(ctx: AppContext, actor: Actor, registration_id: int) -> None:
 def read_only(ctx: AppContext, actor: Actor, registration_id: int) -> None:
     """Facts, timeline and votes of one registration, without action buttons."""
     detail = run_action(
-        lambda: workflow.registration_detail(ctx, actor=actor, registration_id=registration_id)
+        lambda: registrations.registration_detail(ctx, actor=actor, registration_id=registration_id)
     )
     if detail is not None:
         _facts(detail)
@@ -137,7 +137,7 @@ def read_only(ctx: AppContext, actor: Actor, registration_id: int) -> None:
 def show(ctx: AppContext, actor: Actor, registration_id: int) -> None:
     """Render one registration with the buttons valid now for this actor."""
     detail = run_action(
-        lambda: workflow.registration_detail(ctx, actor=actor, registration_id=registration_id)
+        lambda: registrations.registration_detail(ctx, actor=actor, registration_id=registration_id)
     )
     if detail is None:
         return

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.search import FacetCount
+from core.postings import FacetCount, PostingQuery
 
 # URL parameter -> default. Only the query and filters go in the URL, never anything secret.
 TEXTS = {"q": "", "province": "", "mode": "", "company": "", "program": "", "sort": "relevance", "closed": ""}
@@ -57,21 +57,21 @@ def _id(value: object) -> int | None:
     return int(str(value)) if str(value).isdigit() else None
 
 
-def search_args(state: Mapping[str, Any]) -> dict[str, Any]:
-    """core.search keyword arguments (all but paging) from the widget state."""
-    return {
-        "query": state["s_q"],
-        "province": state["s_province"] or None,
-        "work_mode": state["s_mode"] or None,
-        "company_id": _id(state["s_company"]),
-        "program_id": _id(state["s_program"]),
-        "stipend_min": state["s_smin"],
-        "stipend_max": state["s_smax"],
-        "period_from": state["s_from"],
-        "period_to": state["s_to"],
-        "open_only": not state["s_closed"],
-        "sort": state["s_sort"],
-    }
+def search_query(state: Mapping[str, Any]) -> PostingQuery:
+    """The search the widget state asks for (all but paging)."""
+    return PostingQuery(
+        query=state["s_q"],
+        province=state["s_province"] or None,
+        work_mode=state["s_mode"] or None,
+        company_id=_id(state["s_company"]),
+        program_id=_id(state["s_program"]),
+        stipend_min=state["s_smin"],
+        stipend_max=state["s_smax"],
+        period_from=state["s_from"],
+        period_to=state["s_to"],
+        open_only=not state["s_closed"],
+        sort=state["s_sort"],
+    )
 
 
 def _select(column: Any, label: str, key: str, labels: dict[str, str], on_change: Callable[[], None]) -> None:

@@ -14,7 +14,8 @@ import streamlit as st
 
 from core import monitoring
 from core.access import Actor, Permission
-from core.context import AppContext, get_context
+from core.bootstrap import app_context
+from core.context import AppContext
 from core.errors import DomainError
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def plain(text: object) -> str:
 
 def context() -> AppContext:
     """The shared application context."""
-    return get_context()
+    return app_context()
 
 
 def current_actor() -> Actor | None:

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import users
 from core.access import DEFAULT_NEW_ROLE, Permission
 from core.access import ROLE_NAMES as ROLES
+from core.auth import users
 from pages._ui import context, flash, guard, plain, run_action, show_flash
 
 SHOWN_ONCE = "um_shown_once"  # a temporary password, shown once after the rerun that follows its creation

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import committee
+from core import registrations
 from core.access import Permission
 from pages import _registration_detail as detail
 from pages import _selection as selection
@@ -24,7 +24,7 @@ st.caption(
 )
 voted_too = st.toggle("Also show the ones I voted on (voting still open)", key="cv_all")
 selection.clear_on_change(TABLE, voted_too)
-frame = run_action(lambda: committee.awaiting_votes(ctx, actor=actor, include_voted=voted_too))
+frame = run_action(lambda: registrations.awaiting_votes(ctx, actor=actor, include_voted=voted_too))
 if frame is None:
     st.stop()
 if frame.empty:

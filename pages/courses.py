@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import courses, lookups, sections
+from core import courses
 from core.access import Permission
 from pages import _course_forms as forms
 from pages._ui import context, flash, guard, run_action, show_flash
@@ -62,7 +62,7 @@ if can_edit:
 
 st.subheader("Sections")
 section_rows = (
-    run_action(lambda: sections.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
+    run_action(lambda: courses.list_sections(ctx, actor=actor, include_archived=show_archived)) or []
 )
 table = pd.DataFrame(
     [
@@ -71,7 +71,7 @@ table = pd.DataFrame(
             "term": f"{s.semester}/{s.academic_year}",
             "places": f"{s.placed} / {s.capacity}",
             "committee": ", ".join(s.committee),
-            "check": " ".join(sections.section_warnings(s)),
+            "check": " ".join(courses.section_warnings(s)),
         }
         for s in section_rows
     ],
@@ -80,7 +80,7 @@ table = pd.DataFrame(
 st.dataframe(table[SECTION_COLUMNS], hide_index=True, width="stretch", column_config={"check": "⚠"})
 
 if can_edit and rows:
-    choices = run_action(lambda: lookups.lookups(ctx, actor=actor))
+    choices = run_action(lambda: courses.lookups(ctx, actor=actor))
     with st.expander("New section"):
         forms.section_form(ctx, actor, choices, [r for r in rows if not r.archived])
     labels = {s.id: f"{s.course_code} sec {s.section} {s.semester}/{s.academic_year}" for s in section_rows}
@@ -91,9 +91,9 @@ if can_edit and rows:
         if left.button("Unarchive section" if picked.archived else "Archive section", key="cs_toggle"):
             flag = not picked.archived
             _done(
-                lambda: sections.set_section_archived(ctx, actor=actor, section_id=pick, archived=flag),
+                lambda: courses.set_section_archived(ctx, actor=actor, section_id=pick, archived=flag),
                 "Saved.",
             )
         if right.button("Delete section", key="cs_delete"):
-            _done(lambda: sections.delete_section(ctx, actor=actor, section_id=pick), "Section deleted.")
+            _done(lambda: courses.delete_section(ctx, actor=actor, section_id=pick), "Section deleted.")
         forms.section_form(ctx, actor, choices, rows, picked)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import home
+from core import registrations
 from core.access import Permission
 from pages._ui import context, guard, plain, run_action
 
@@ -12,7 +12,7 @@ ctx = context()
 st.title("Internship Management System")
 st.caption(plain(f"Signed in as {actor.full_name} ({actor.role.value})"))
 
-counts = run_action(lambda: home.counts(ctx, actor=actor))
+counts = run_action(lambda: registrations.headline_counts(ctx, actor=actor))
 if counts:
     cols = st.columns(4)
     cols[0].metric("Students", f"{counts.students:,}")
@@ -25,7 +25,7 @@ if counts:
         st.dataframe(frame, hide_index=True, width="content")
 
 st.subheader("Latest activity")
-events = run_action(lambda: home.latest_activity(ctx, actor=actor))
+events = run_action(lambda: registrations.latest_activity(ctx, actor=actor))
 if events:
     st.dataframe(
         pd.DataFrame(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import imports
 from core.access import Permission
-from core.import_rows import COLUMNS
+from core.imports import COLUMNS
 from pages._ui import context, flash, guard, run_action, show_flash
 
 UPLOAD = "im_upload"  # bumped after a commit: a new, empty uploader (the file was saved)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import monitoring, progress_queue
+from core import monitoring, progress
 from core.access import Permission
 from core.progress import ProgressFilters
 from pages import _charts as charts
@@ -58,7 +58,7 @@ def live() -> None:
     activity = run_action(lambda: monitoring.login_activity(ctx, actor=actor))
     if activity is not None:
         st.plotly_chart(charts.logins(activity), key="chart_logins")
-    ageing = run_action(lambda: progress_queue.queue_ageing(ctx, actor=actor, filters=ProgressFilters()))
+    ageing = run_action(lambda: progress.queue_ageing(ctx, actor=actor, filters=ProgressFilters()))
     if ageing is not None:
         st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
         st.caption(overdue_definition(ageing.overdue_days))

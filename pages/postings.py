@@ -1,11 +1,10 @@
-"""Postings & companies (staff): create and edit postings and companies; delete unused companies."""
+"""Postings & companies (staff): create and edit postings and companies; delete unused postings."""
 
 import streamlit as st
 
-from core import companies, postings, search
+from core import postings
 from core.access import Permission
-from core.companies import CompanyForm
-from core.postings import STATUSES, WORK_MODES, PostingForm
+from core.postings import STATUSES, WORK_MODES, CompanyForm, PostingForm
 from pages._ui import context, flash, guard, run_action, show_flash
 
 actor = guard(Permission.MANAGE_POSTINGS)
@@ -27,7 +26,7 @@ for _key, _value in st.session_state.pop(PENDING, {}).items():
     st.session_state[_key] = _value
 
 
-all_companies = run_action(lambda: companies.list_companies(ctx, actor=actor)) or []
+all_companies = run_action(lambda: postings.list_companies(ctx, actor=actor)) or []
 by_id = {c.id: c for c in all_companies}
 programs = dict(run_action(lambda: postings.list_programs(ctx, actor=actor)) or [])
 posting_tab, company_tab = st.tabs(["Postings", "Companies"])
@@ -35,7 +34,7 @@ posting_tab, company_tab = st.tabs(["Postings", "Companies"])
 with posting_tab:
     find = st.text_input("Find a posting to edit (Thai or English)", max_chars=200)
     found = run_action(
-        lambda: search.search_postings(
+        lambda: postings.search_postings(
             ctx, actor=actor, query=find, open_only=False, sort="newest", page_size=50
         )
     )
@@ -47,12 +46,16 @@ with posting_tab:
         }
     )  # fmt: skip
     kept = st.session_state.get("posting_pick")
-    d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=kept)) if kept else None
+    d = run_action(lambda: postings.posting_detail(ctx, actor=actor, posting_id=kept)) if kept else None
     if d is not None and d.id not in choices:  # the one just saved, whatever the search says
         choices[d.id] = f"#{d.id} {d.title} — {d.company_name_th} · {d.province} · {d.status}"
     chosen = st.selectbox("Posting", list(choices), format_func=lambda i: choices[i], key="posting_pick")
     if chosen != kept:
-        d = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=chosen)) if chosen else None
+        d = (
+            run_action(lambda: postings.posting_detail(ctx, actor=actor, posting_id=chosen))
+            if chosen
+            else None
+        )
     if not all_companies:
         st.info("Add a company first (Companies tab).")
     else:
@@ -126,12 +129,12 @@ with company_tab:
             )  # fmt: skip
             if c:
                 row = run_action(
-                    lambda: companies.update_company(ctx, actor=actor, company_id=c.id, form=company_form)
+                    lambda: postings.update_company(ctx, actor=actor, company_id=c.id, form=company_form)
                 )
             else:
-                row = run_action(lambda: companies.create_company(ctx, actor=actor, form=company_form))
+                row = run_action(lambda: postings.create_company(ctx, actor=actor, form=company_form))
             if row:
                 _saved("company_pick", row.id, f"Saved {row.name_th} ({row.registration_no}).")
     deleting = c is not None and st.button("Delete this company", type="secondary")
-    if deleting and run_action(lambda: [companies.delete_company(ctx, actor=actor, company_id=c.id)]):
+    if deleting and run_action(lambda: [postings.delete_company(ctx, actor=actor, company_id=c.id)]):
         _saved("company_pick", NEW, f"Deleted {c.name_en} and its postings.")

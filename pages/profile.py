@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import users
+from core.auth import users
 from pages._ui import context, current_actor, run_action
 
 actor = current_actor()

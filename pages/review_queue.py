@@ -2,20 +2,18 @@
 
 import streamlit as st
 
-from core import lookups, queue, queue_sort, workflow
+from core import courses, registrations
 from core.access import Permission
-from core.queue import QueueFilters
+from core.registrations import QueueFilters, states
 from pages import _registration_detail as detail
 from pages import _selection as selection
 from pages._queue_filters import reference_filters
 from pages._ui import context, flash, guard, run_action, show_flash
 
-STATUSES = [
-    "submitted", "advisor_approved", "committee_approved", "needs_changes", "placed",
-    "in_progress", "completed", "failed", "rejected", "withdrawn",
-]  # fmt: skip
-SORTS = {key.label: name for name, key in queue_sort.SORTS.items()}  # "Days in state" first
-BULK = {"Approve": "approve", "Reject": "reject", "Ask for changes": "needs_changes"}
+STATUSES = [s.value for s in states.ORDER]
+WAITING = [s.value for s in states.ORDER if s in states.AWAITING_REVIEW]
+SORTS = {key.label: name for name, key in registrations.SORTS.items()}  # "Days in state" first
+BULK = {states.ACTION_LABELS[action]: action for action in states.BULK_ACTIONS}
 TABLE = "rq_table"
 
 actor = guard(Permission.REVIEW_QUEUE)
@@ -26,14 +24,14 @@ if (last := st.session_state.pop(detail.LAST, None)) is not None:
     detail.outcome(ctx, actor, int(last))
 
 with st.sidebar.expander("Queue filters", expanded=True):
-    statuses = st.multiselect("Status", STATUSES, default=STATUSES[:3], key="rq_status")
+    statuses = st.multiselect("Status", STATUSES, default=WAITING, key="rq_status")
     text = st.text_input("Student code or name starts with", key="rq_text")
     year = st.number_input("Academic year", min_value=2000, max_value=2700, value=None, step=1, key="rq_year")
     semester = st.selectbox("Semester", [None, 1, 2, 3], key="rq_sem")
     min_days = st.number_input("Waiting at least (days)", min_value=0, value=0, step=1, key="rq_days")
     sort_label = st.selectbox("Sort by", list(SORTS), key="rq_sort")
     shown_ascending = st.toggle("Ascending", value=False, key="rq_ascending")
-    choices = run_action(lambda: lookups.lookups(ctx, actor=actor))
+    choices = run_action(lambda: courses.lookups(ctx, actor=actor))
     references = reference_filters(choices, advisor_scoped=actor.role.value == "advisor")
 filters = QueueFilters(
     statuses=tuple(statuses),
@@ -44,7 +42,7 @@ filters = QueueFilters(
     **references,
 )
 sort = SORTS[sort_label]
-ascending = queue_sort.column_ascending(sort, shown_ascending)
+ascending = registrations.column_ascending(sort, shown_ascending)
 
 # A stack of cursors: the last one starts the current page; a new filter or sort starts over.
 view_key = (filters, sort, ascending)
@@ -54,13 +52,13 @@ cursors = st.session_state["rq_cursors"]
 selection.clear_on_change(TABLE, (view_key, len(cursors)))
 
 page = run_action(
-    lambda: queue.list_queue(
+    lambda: registrations.list_queue(
         ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, cursor=cursors[-1]
     )
 )
 if page is None:
     st.stop()
-total = run_action(lambda: queue.count_queue(ctx, actor=actor, filters=filters))
+total = run_action(lambda: registrations.count_queue(ctx, actor=actor, filters=filters))
 st.caption(f"{total or 0:,} registrations match · page {len(cursors)}")
 
 table = page.rows.assign(flag=page.rows["overdue"].map({True: "⚠ overdue", False: ""}))
@@ -88,7 +86,7 @@ if next_col.button("Next page", disabled=page.next_cursor is None, key="rq_next"
 
 def _bulk(label: str, action: str, reason: str) -> None:
     result = run_action(
-        lambda: workflow.bulk_transition(
+        lambda: registrations.bulk_transition(
             ctx, actor=actor, ids=list(ticked), action=action, reason=reason, versions=ticked
         )
     )
@@ -128,14 +126,18 @@ else:
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])
 csv_col.download_button(
     "Download CSV",
-    lambda: queue.export_queue(ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="csv"),
+    lambda: registrations.export_queue(
+        ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="csv"
+    ),
     file_name="review-queue.csv",
     mime="text/csv",
     key="rq_csv",
 )
 xlsx_col.download_button(
     "Download Excel",
-    lambda: queue.export_queue(ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="xlsx"),
+    lambda: registrations.export_queue(
+        ctx, actor=actor, filters=filters, sort=sort, ascending=ascending, fmt="xlsx"
+    ),
     file_name="review-queue.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="rq_xlsx",

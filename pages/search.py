@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import postings, search
+from core import postings
 from core.access import Permission
 from pages import _search_filters as filters
 from pages import _selection as selection
@@ -23,15 +23,17 @@ def first_page() -> None:
 
 st.text_input("Search (Thai or English)", key="s_q", on_change=first_page, max_chars=200)
 filters.range_filters(run_action(lambda: postings.list_programs(ctx, actor=actor)) or [], first_page)
-args = filters.search_args(state)
-result = run_action(lambda: search.search_postings(ctx, actor=actor, page=state["s_page"], **args))
+search = filters.search_query(state)
+result = run_action(lambda: postings.search_postings(ctx, actor=actor, search=search, page=state["s_page"]))
 # The filters stay on screen when the search is refused, so the user can fix what the message names.
 filters.facet_filters(result.facets if result else {}, first_page)
 st.query_params.from_dict(filters.url_params(state))
 if result is None:
     st.stop()
 
-capped = f" · the export holds the first {search.MAX_EXPORT:,}" if result.total > search.MAX_EXPORT else ""
+capped = (
+    f" · the export holds the first {postings.MAX_EXPORT:,}" if result.total > postings.MAX_EXPORT else ""
+)
 st.caption(f"{result.total:,} posting(s) · page {result.page} of {result.pages}{capped}")
 frame = result.rows
 picked = selection.selected("results", frame)
@@ -48,14 +50,14 @@ nav, csv_col, xlsx_col = st.columns([2, 1, 1])
 nav.number_input("Page", min_value=1, max_value=max(result.pages, state["s_page"]), step=1, key="s_page")
 csv_col.download_button(
     "Export CSV",
-    lambda: search.export_postings(ctx, actor=actor, fmt="csv", **args),
+    lambda: postings.export_postings(ctx, actor=actor, search=search, fmt="csv"),
     file_name="postings.csv",
     mime="text/csv",
     key="s_csv",
 )
 xlsx_col.download_button(
     "Export Excel",
-    lambda: search.export_postings(ctx, actor=actor, fmt="xlsx", **args),
+    lambda: postings.export_postings(ctx, actor=actor, search=search, fmt="xlsx"),
     file_name="postings.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="s_xlsx",
@@ -63,7 +65,7 @@ xlsx_col.download_button(
 
 if picked:
     posting_id = next(iter(picked))
-    detail = run_action(lambda: search.posting_detail(ctx, actor=actor, posting_id=posting_id))
+    detail = run_action(lambda: postings.posting_detail(ctx, actor=actor, posting_id=posting_id))
     if detail:
         st.subheader("Posting detail")
         st.text(f"{detail.title} — {detail.company_name_th} ({detail.company_name_en})")

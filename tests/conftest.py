@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete
 
 from core.access import Actor
+from core.auth.passwords import hash_password
 from core.cache import make_cache
 from core.config import Settings
 from core.context import AppContext, set_context
-from core.passwords import hash_password
 from db.engine import make_database
 from db.migrate import upgrade
 from db.models import Base, Role, User
@@ -83,7 +83,17 @@ def context_for(kind: str, sqlite_dir: Path) -> Iterator[AppContext]:
 @pytest.fixture(params=["sqlite", "mariadb"])
 def ctx(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[AppContext]:
     """Service tests run on SQLite and on MariaDB + Redis."""
+    request.node.user_properties.append(("backend", request.param))
     yield from context_for(request.param, sqlite_dir)
+
+
+def mariadb_only(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[AppContext]:
+    """The `ctx` of a module whose tests are about MariaDB itself (no SQLite variant is generated):
+
+    ctx = pytest.fixture(name="ctx")(mariadb_only)
+    """
+    request.node.user_properties.append(("backend", "mariadb"))
+    yield from context_for("mariadb", sqlite_dir)
 
 
 @pytest.fixture
@@ -111,11 +121,7 @@ def make_actor(ctx: AppContext):  # type: ignore[no-untyped-def]
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many tests ran on each database back end."""
     passed = terminalreporter.stats.get("passed", [])
-    counts = Counter(
-        "mariadb" if "[mariadb" in r.nodeid or "mariadb" in r.nodeid else "sqlite"
-        for r in passed
-        if "[sqlite" in r.nodeid or "[mariadb" in r.nodeid or "mariadb" in r.nodeid
-    )
+    counts = Counter(dict(getattr(r, "user_properties", [])).get("backend") for r in passed)
     terminalreporter.write_line(
         f"back ends: {counts.get('sqlite', 0)} tests passed on SQLite, "
         f"{counts.get('mariadb', 0)} on MariaDB (+ Redis)"

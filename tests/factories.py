@@ -1,37 +1,65 @@
-"""Generic ORM builders for tests: each adds one row (plus whatever it needs) to a session and returns its id.
+"""The one way tests build rows: each function adds one row (plus whatever it needs) to a session and
+returns its id.
 
-Use inside `with ctx.sessions.begin() as s:`. Every argument has a default, and anything the
-function does not name can be passed through `**fields` to the model. Codes are unique per call.
+Use inside `with ctx.sessions.begin() as s:`, or `f.new(ctx, f.posting, ...)` for a single row in
+its own transaction. Every argument has a default; anything a function does not name goes to the
+model through `**fields`. Codes are unique per call, and postings are indexed for search as the
+app stores them.
 """
 
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.context import AppContext
+from core.postings.posting import search_text_for
+from core.registrations import states
 from db.models import (
+    CommitteeVote,
     Company,
     Course,
     CourseKind,
     CourseSection,
     Faculty,
     Internship,
+    PostingStatus,
     Program,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
     Student,
+    Vote,
     WorkMode,
+    internship_programs,
     section_committee,
 )
-from db.models.registrations import funnel_rank
 
+T = TypeVar("T")
 _serial = itertools.count(1)
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)  # postings are a minute apart from here, in call order
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a registration's timeline: the state entered, when, and by whom."""
+
+    status: str
+    at: datetime
+    actor_id: int | None = None
+
+
+def new(ctx: AppContext, factory: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """One row from `factory`, in a transaction of its own."""
+    with ctx.sessions.begin() as s:
+        return factory(s, *args, **kwargs)
 
 
 def _add(s: Session, row: Any) -> int:
@@ -83,11 +111,43 @@ def company(s: Session, **fields: Any) -> int:
     return _add(s, Company(**values))
 
 
-def posting(s: Session, company_id: int | None = None, *, slots: int = 1, **fields: Any) -> int:
-    """An open internship posting (with a new company unless one is given)."""
+def posting(
+    s: Session,
+    company_id: int | None = None,
+    title: str | None = None,
+    *,
+    slots: int = 1,
+    status: str = PostingStatus.OPEN.value,
+    work_mode: str = WorkMode.ONSITE.value,
+    period: tuple[date | None, date | None] = (None, None),
+    programs: Sequence[int] = (),
+    **fields: Any,
+) -> int:
+    """An indexed posting (with a new company unless one is given), a minute newer than the last one."""
     n = next(_serial)
-    values = {"title": f"Intern {n}", "province": "Bangkok", "work_mode": WorkMode.ONSITE, **fields}
-    return _add(s, Internship(company_id=company_id or company(s), slots=slots, **values))
+    owner = s.get_one(Company, company_id or company(s))
+    values = {
+        "title": title or f"Intern {n}",
+        "province": "Bangkok",
+        "period_start": period[0],
+        "period_end": period[1],
+        "created_at": CREATED + timedelta(minutes=n),
+        **fields,
+    }
+    row = Internship(
+        company_id=owner.id,
+        slots=slots,
+        status=PostingStatus(status),
+        work_mode=WorkMode(work_mode),
+        **values,
+    )
+    row.search_text = search_text_for(row, owner)
+    posting_id = _add(s, row)
+    if programs:
+        s.execute(
+            insert(internship_programs), [{"internship_id": posting_id, "program_id": p} for p in programs]
+        )
+    return posting_id
 
 
 def course(s: Session, **fields: Any) -> int:
@@ -111,12 +171,13 @@ def section(
     capacity: int = 30,
     academic_year: int = 2026,
     semester: int = 1,
+    members: Sequence[int] = (),
     **fields: Any,
 ) -> int:
-    """A course section in one term (with a new course unless one is given)."""
+    """A course section in one term (with a new course unless one is given) and its committee."""
     n = next(_serial)
     values = {"section": f"S{n}", **fields}
-    return _add(
+    section_id = _add(
         s,
         CourseSection(
             course_id=course_id or course(s),
@@ -126,6 +187,8 @@ def section(
             **values,
         ),
     )
+    committee(s, section_id, list(members))
+    return section_id
 
 
 def committee(s: Session, section_id: int, user_ids: list[int]) -> None:
@@ -144,11 +207,12 @@ def registration(
     status: RegistrationStatus | str = RegistrationStatus.SUBMITTED,
     at: datetime | None = None,
     actor_id: int | None = None,
+    steps: Sequence[Step] = (),
     **fields: Any,
 ) -> int:
-    """A registration in `status` since `at`, with one timeline event (None -> status) so history is complete."""
+    """A registration and its timeline: `steps` as given, or one event (None -> `status`) at `at`."""
     when = at or clock.now()
-    state = RegistrationStatus(status)
+    path = list(steps) or [Step(RegistrationStatus(status).value, when, actor_id)]
     reg_id = _add(
         s,
         Registration(
@@ -156,17 +220,32 @@ def registration(
             section_id=section_id or section(s),
             internship_id=internship_id,
             advisor_id=advisor_id,
-            status=state,
-            # Consistent with the one timeline event below, as every real writer keeps it.
-            furthest_stage=fields.pop("furthest_stage", funnel_rank(state.value)),
-            submitted_at=fields.pop("submitted_at", when),
-            status_changed_at=when,
+            status=RegistrationStatus(path[-1].status),
+            # Consistent with the timeline below, as every real writer keeps it.
+            furthest_stage=fields.pop("furthest_stage", max(states.funnel_rank(p.status) for p in path)),
+            submitted_at=fields.pop("submitted_at", path[0].at),
+            status_changed_at=path[-1].at,
+            updated_at=path[-1].at,
             **fields,
         ),
     )
-    s.add(
-        RegistrationEvent(
-            registration_id=reg_id, from_status=None, to_status=state, actor_id=actor_id, at=when
+    previous: str | None = None
+    for step in path:
+        s.add(
+            RegistrationEvent(
+                registration_id=reg_id,
+                from_status=RegistrationStatus(previous) if previous else None,
+                to_status=RegistrationStatus(step.status),
+                actor_id=step.actor_id,
+                at=step.at,
+            )
         )
-    )
+        previous = step.status
+    s.flush()
     return reg_id
+
+
+def vote(s: Session, registration_id: int, member_id: int, *, at: datetime, approve: bool = True) -> None:
+    """A committee member's vote."""
+    choice = Vote.APPROVE if approve else Vote.REJECT
+    s.add(CommitteeVote(registration_id=registration_id, member_id=member_id, vote=choice, at=at))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from core.access import Actor
 from core.context import AppContext
-from core.search import search_postings
-from tests.factories_postings import make_company, make_posting
+from core.postings.search import search_postings
+from tests import factories as f
 
 # key -> (title, description, skills, company (th, en), province)
 CORPUS: dict[str, tuple[str, str, str, tuple[str, str], str]] = {
@@ -131,9 +131,18 @@ def load_corpus(ctx: AppContext) -> dict[str, int]:
     ids: dict[str, int] = {}
     for key, (title, description, skills, company, province) in CORPUS.items():
         if company not in companies:
-            companies[company] = make_company(ctx, company[0], company[1], province)
-        ids[key] = make_posting(
-            ctx, companies[company], title, description=description, skills=skills, province=province
+            companies[company] = f.new(
+                ctx, f.company, name_th=company[0], name_en=company[1], province=province
+            )
+        ids[key] = f.new(
+            ctx,
+            f.posting,
+            companies[company],
+            title,
+            description=description,
+            skills=skills,
+            province=province,
+            slots=3,
         )
     return ids
 

@@ -1,6 +1,11 @@
-"""Alembic environment: runs migrations on the engine db.engine builds for DATABASE_URL."""
+"""Alembic environment: runs migrations on the engine db.engine builds for the URL it is given.
+
+The URL comes from db.migrate (Alembic's config attributes), `sqlalchemy.url`, or DATABASE_URL.
+"""
 
 from __future__ import annotations
+
+import os
 
 from alembic import context
 
@@ -12,12 +17,14 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
-    if url:
-        return str(url)
-    from core.config import get_settings
-
-    return get_settings().database_url
+    url = (
+        config.attributes.get("url")
+        or config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+    )
+    if not url:
+        raise RuntimeError("No database URL: run `python manage.py migrate`, or set DATABASE_URL")
+    return str(url)
 
 
 def run_migrations_online() -> None:

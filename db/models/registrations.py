@@ -11,16 +11,6 @@ from db.models.base import MYSQL_TABLE_ARGS, Base, utcnow
 from db.models.enums import RegistrationStatus, Vote, enum_column
 from db.types import UtcDateTime
 
-# The positive path through the state machine, in order; furthest_stage is an index into it.
-FUNNEL_STAGES = ("submitted", "advisor_approved", "committee_approved", "placed", "in_progress", "completed")
-# Stage rank of each status a timeline event can enter (failed counts as having been in progress).
-FUNNEL_RANK = {**{s: i for i, s in enumerate(FUNNEL_STAGES)}, "failed": FUNNEL_STAGES.index("in_progress")}
-
-
-def funnel_rank(status: str | None) -> int:
-    """The funnel stage index a status stands for (0 for statuses off the positive path)."""
-    return FUNNEL_RANK.get(str(status), 0) if status is not None else 0
-
 
 class Registration(Base):
     """A student's registration in a course section, moving through the state machine."""
@@ -64,7 +54,7 @@ class Registration(Base):
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # Denormalised: the furthest FUNNEL_STAGES index any timeline event reached (kept by every writer).
+    # Denormalised: the furthest funnel stage any timeline event reached (core.registrations.states).
     furthest_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

@@ -8,15 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from core import clock, users
+from core import clock
+from core.auth import users
 from core.cache import make_cache
 from core.config import Settings
 from core.context import AppContext
 from db.engine import make_database
 from db.models import RegistrationStatus
 from tests import factories
+from tests import factories as f
 from tests.e2e.conftest import Server, screenshot, sign_in, start_server, stop_server
-from tests.factories_postings import make_company, make_posting
 
 WAIT = 60_000  # the first page of a cold server on a busy 2-core CI machine can be slow
 PASSWORD = "journeys passphrase 2026"
@@ -40,20 +41,26 @@ def _seed(server: Server) -> dict[str, object]:
         users.create_user(
             ctx, actor=None, username=name, full_name=f"คุณ {name}", role=role, password=PASSWORD
         )
-    thai = make_company(
-        ctx, name_th="บริษัท ซอฟต์แวร์ล้านนา จำกัด", name_en="Lanna Software", province="Chiang Mai"
+    thai = f.new(
+        ctx, f.company, name_th="บริษัท ซอฟต์แวร์ล้านนา จำกัด", name_en="Lanna Software", province="Chiang Mai"
     )
-    other = make_company(ctx, name_th="บริษัท กรุงเทพ ดิจิทัล จำกัด", name_en="Bangkok Digital")
-    wanted = make_posting(
+    other = f.new(
+        ctx, f.company, name_th="บริษัท กรุงเทพ ดิจิทัล จำกัด", name_en="Bangkok Digital", province="กรุงเทพมหานคร"
+    )
+    wanted = f.new(
         ctx,
+        f.posting,
         thai,
         "วิศวกรซอฟต์แวร์ฝึกงาน",
         description="รับสมัครนักศึกษาฝึกงานตำแหน่งวิศวกรซอฟต์แวร์ประจำเชียงใหม่",
         province="Chiang Mai",
         stipend=9000,
+        slots=3,
     )
-    make_posting(ctx, other, "วิศวกรซอฟต์แวร์ (กรุงเทพ)", description="งานพัฒนาระบบ", province="Bangkok")
-    make_posting(ctx, other, "Marketing intern", description="social media", province="Bangkok")
+    f.new(
+        ctx, f.posting, other, "วิศวกรซอฟต์แวร์ (กรุงเทพ)", description="งานพัฒนาระบบ", province="Bangkok", slots=3
+    )
+    f.new(ctx, f.posting, other, "Marketing intern", description="social media", province="Bangkok", slots=3)
     now = clock.now()
     with database.sessions.begin() as s:
         section = factories.section(s, academic_year=2026, semester=1, capacity=5)

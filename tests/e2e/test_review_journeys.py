@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from core import clock, users
+from core import clock
+from core.auth import users
 from core.cache import make_cache
 from core.config import Settings
 from core.context import AppContext

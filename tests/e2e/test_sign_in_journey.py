@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, update
 from core import clock
 from db.models import UserSession
 from tests.e2e.conftest import ADMIN_PASSWORD, screenshot, sign_in
-from web_security import HEADERS
+from web.security_headers import HEADERS
 
 WAIT = 60_000
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import home, workflow
+from core import registrations as home
+from core import registrations as workflow
 from core.cache import make_cache
 from core.context import AppContext
 from db.engine import make_database
@@ -48,14 +49,14 @@ def test_restart_between_requests_is_invisible(server: ThrowawayMariaDB, tmp_pat
     from core.access import Actor
 
     actor = Actor(admin_id, "drill", "Drill", Role.ADMIN)
-    assert home.counts(ctx, actor=actor).registrations == 1  # the pool now holds a connection
+    assert home.headline_counts(ctx, actor=actor).registrations == 1  # the pool now holds a connection
 
     server.restart()  # every pooled connection is now dead
 
     result = workflow.transition(ctx, actor=actor, registration_id=reg_id, action="approve")
     assert result.status == "advisor_approved"
     ctx.cache.bump("registrations")
-    assert home.counts(ctx, actor=actor).by_status == {"advisor_approved": 1}
+    assert home.headline_counts(ctx, actor=actor).by_status == {"advisor_approved": 1}
     with ctx.sessions.begin() as s:  # invariant: the change is stored exactly once
         assert s.scalar(select(Registration.version).where(Registration.id == reg_id)) == 2
         assert s.scalar(select(func.count()).select_from(RegistrationEvent)) == 2

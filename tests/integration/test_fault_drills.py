@@ -11,18 +11,18 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event, func, select, text
 
-from core import auth, home, workflow
+from core import auth
+from core import registrations as home
+from core import registrations as workflow
 from core.cache import make_cache
 from core.context import AppContext
 from core.errors import AuthError
 from db.models import AuditEntry, Registration, RegistrationEvent, RegistrationStatus, Role
 from tests import factories
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, mariadb_only
 
-
-def _mariadb_only(ctx: AppContext) -> None:
-    if ctx.db.dialect != "mysql":
-        pytest.skip("fault drill needs MariaDB (runs in the [mariadb] variant)")
+# The drills break MariaDB connections and Redis: no SQLite variant is made.
+ctx = pytest.fixture(name="ctx")(mariadb_only)
 
 
 def _submitted(ctx: AppContext, advisor_id: int) -> int:
@@ -50,7 +50,6 @@ def _invariants(ctx: AppContext, reg_id: int) -> tuple[str, int, int, int]:
 
 
 def test_connection_killed_mid_status_change_applies_once(ctx: AppContext, make_actor) -> None:
-    _mariadb_only(ctx)
     admin = make_actor(Role.ADMIN, "drill_admin")
     reg_id = _submitted(ctx, admin.user_id)
     killed: list[int] = []
@@ -75,9 +74,8 @@ def test_connection_killed_mid_status_change_applies_once(ctx: AppContext, make_
 
 def test_pool_recovers_after_every_connection_is_dropped(ctx: AppContext, make_actor) -> None:
     """What a database restart between requests looks like to the pool: all its connections die."""
-    _mariadb_only(ctx)
     coordinator = make_actor(Role.COORDINATOR, "drill_coord")
-    assert home.counts(ctx, actor=coordinator).registrations == 0
+    assert home.headline_counts(ctx, actor=coordinator).registrations == 0
     with ctx.db.engine.connect() as conn:
         ids = [
             r[0]
@@ -89,7 +87,7 @@ def test_pool_recovers_after_every_connection_is_dropped(ctx: AppContext, make_a
             conn.exec_driver_sql(f"KILL {int(pid)}")
     ctx.cache.bump("registrations")
     _submitted(ctx, coordinator.user_id)  # pool_pre_ping replaces the dead connections
-    assert home.counts(ctx, actor=coordinator).registrations == 1
+    assert home.headline_counts(ctx, actor=coordinator).registrations == 1
 
 
 @pytest.fixture
@@ -127,7 +125,6 @@ def _closed_port() -> int:
 
 @pytest.mark.parametrize("redis_kind", ["black_hole", "closed_port"])
 def test_broken_redis_never_reaches_users(ctx: AppContext, make_actor, black_hole, redis_kind) -> None:
-    _mariadb_only(ctx)
     port = black_hole if redis_kind == "black_hole" else _closed_port()
     broken = AppContext(
         settings=ctx.settings,
@@ -138,11 +135,11 @@ def test_broken_redis_never_reaches_users(ctx: AppContext, make_actor, black_hol
     _submitted(ctx, coordinator.user_id)
     started = time.monotonic()
     for _ in range(5):  # the breaker opens after the first timeout: later calls skip Redis
-        assert home.counts(broken, actor=coordinator).registrations == 1
+        assert home.headline_counts(broken, actor=coordinator).registrations == 1
     assert time.monotonic() - started < 1.0 + 0.5  # < 1 s added in all, plus the queries themselves
     _submitted(ctx, coordinator.user_id)
     broken.cache.bump("registrations")
-    assert home.counts(broken, actor=coordinator).registrations == 2  # fresh, not stale
+    assert home.headline_counts(broken, actor=coordinator).registrations == 2  # fresh, not stale
     make_actor(Role.STAFF, "drill_lock")
     for _ in range(5):
         with pytest.raises(AuthError, match="Invalid"):
@@ -153,7 +150,6 @@ def test_broken_redis_never_reaches_users(ctx: AppContext, make_actor, black_hol
 
 def test_lock_wait_timeout_is_retried(ctx: AppContext, make_actor) -> None:
     """Another transaction holds the row past innodb_lock_wait_timeout once; the action still applies once."""
-    _mariadb_only(ctx)
     admin = make_actor(Role.ADMIN, "drill_lockwait")
     reg_id = _submitted(ctx, admin.user_id)
     holder = ctx.db.engine.connect()

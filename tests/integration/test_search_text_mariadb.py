@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from core import search_text as stx
+from core.postings import search_text as stx
 from tests.search_cases import CASES, POSTINGS, Case
 
 DATABASE = "test_searchtext"

@@ -7,8 +7,8 @@ from pathlib import Path
 from bench import web_load
 from bench.runner import Plan
 from bench.web_load import web_load_rows
-from db import demo
 from tests.conftest import context_for
+from tools import demo
 
 
 def test_simulated_users_load_pages_over_the_websocket(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

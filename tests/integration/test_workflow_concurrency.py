@@ -11,17 +11,19 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core import registrations as workflow
 from core.context import AppContext
 from core.errors import Conflict, DomainError
 from db.models import AuditEntry, Registration, RegistrationEvent, RegistrationStatus, Role
 from tests import factories as f
+from tests.conftest import mariadb_only
+
+# SQLite serialises writers; the races that matter are on MariaDB, so no SQLite variant is made.
+ctx = pytest.fixture(name="ctx")(mariadb_only)
 
 
 @pytest.fixture
 def mariadb(ctx: AppContext) -> AppContext:
-    if ctx.db.dialect == "sqlite":
-        pytest.skip("SQLite serialises writers; the races that matter are on MariaDB")
     return ctx
 
 

@@ -142,7 +142,8 @@ def test_admin_creates_a_user_with_a_hostile_name(ctx: AppContext, session_for, 
 
 def test_temporary_password_shows_exactly(ctx: AppContext, session_for, monkeypatch) -> None:
     """token_urlsafe passwords hold _ and -, which markdown would turn into emphasis."""
-    from core import auth, users
+    from core import auth
+    from core.auth import users
 
     monkeypatch.setattr(users, "temporary_password", lambda: "_Temp_pass-word_2026_")
     at = signed_in(session_for("admin"), "pages/admin_users.py")
@@ -169,4 +170,6 @@ def test_no_page_allows_raw_html() -> None:
             name = ast.unparse(call.func)
             if name == "st.html":
                 # Only app.py's fixed cookie script, built from our own URL and a random ticket.
-                assert path.name == "app.py" and ast.unparse(call.args[0]).startswith("_post_script("), name
+                assert path.name == "app.py" and ast.unparse(call.args[0]).startswith("web.post_script("), (
+                    name
+                )

@@ -76,7 +76,7 @@ def test_login_signs_in(ctx, session_for) -> None:
 
 
 def test_revoked_session_is_signed_out_on_next_rerun(ctx, session_for) -> None:
-    from core import sessions
+    from core.auth import sessions
 
     actor = session_for("manager")
     assert "Log out" in [b.label for b in signed_in(actor).sidebar.button]
@@ -86,7 +86,8 @@ def test_revoked_session_is_signed_out_on_next_rerun(ctx, session_for) -> None:
 
 
 def test_temporary_password_opens_only_the_profile(ctx, session_for) -> None:
-    from core import auth, users
+    from core import auth
+    from core.auth import users
 
     admin = session_for("admin", "chief")
     row, temporary = users.create_user(
@@ -101,7 +102,7 @@ def test_temporary_password_opens_only_the_profile(ctx, session_for) -> None:
 def test_a_new_user_defaults_to_the_least_privileged_role_and_buttons_follow_actions(
     ctx, session_for, make_actor
 ) -> None:  # type: ignore[no-untyped-def]
-    from core.users import list_users
+    from core.auth.users import list_users
 
     admin = session_for("admin")
     target = make_actor("coordinator", "kanya")

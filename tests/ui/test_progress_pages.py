@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.access import ROLE_NAMES
-from tests.factories_progress import Builder, Step
+from tests import factories as f
+from tests.factories import Step
 from tests.ui.apptest import offers, page_alone, signed_in, texts
 
 T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
@@ -15,10 +16,25 @@ T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 def _data(ctx, advisor_id: int) -> None:  # type: ignore[no-untyped-def]
     with ctx.sessions.begin() as session:
-        b = Builder(session)
-        program = b.program(b.faculty("คณะวิศวกรรมศาสตร์"), "วิศวกรรมคอมพิวเตอร์")
-        section = b.section(b.course("CPE491", "ฝึกงาน"), 2568, 1, advisor_id, [advisor_id])
-        posting = b.posting("บริษัท ไทยซอฟต์ จำกัด", "เชียงใหม่")
+        program = f.program(
+            session, f.faculty(session, name_th="คณะวิศวกรรมศาสตร์"), name_th="วิศวกรรมคอมพิวเตอร์"
+        )
+        section = f.section(
+            session,
+            f.course(session, code="CPE491", name_th="ฝึกงาน", name_en="CPE491"),
+            academic_year=2568,
+            semester=1,
+            capacity=100,
+            coordinator_id=advisor_id,
+            members=[advisor_id],
+            section="1",
+        )
+        posting = f.posting(
+            session,
+            f.company(session, name_th="บริษัท ไทยซอฟต์ จำกัด", name_en="บริษัท ไทยซอฟต์ จำกัด", province="เชียงใหม่"),
+            "Intern",
+            province="เชียงใหม่",
+        )
         paths = [
             ["submitted"],
             ["submitted", "advisor_approved"],
@@ -28,8 +44,9 @@ def _data(ctx, advisor_id: int) -> None:  # type: ignore[no-untyped-def]
             steps = [
                 Step(s, T + timedelta(days=i + d), advisor_id if d else None) for d, s in enumerate(path)
             ]
-            b.registration(
-                program_id=program,
+            f.registration(
+                session,
+                student_id=f.student(session, program),
                 section_id=section,
                 steps=steps,
                 advisor_id=advisor_id,
@@ -56,12 +73,12 @@ def test_progress_renders_with_charts(ctx, session_for, role: str) -> None:
 
 
 def test_each_tab_runs_only_its_own_queries(ctx, session_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from core import progress, progress_queue
+    from core import progress
 
     actor = session_for("manager")
     _data(ctx, actor.user_id)
     called: list[str] = []
-    for module, name in ((progress, "timeline"), (progress, "breakdown"), (progress_queue, "queue_ageing")):
+    for module, name in ((progress, "timeline"), (progress, "breakdown"), (progress, "queue_ageing")):
         real = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *a, _n=name, _r=real, **k: called.append(_n) or _r(*a, **k))
     at = signed_in(actor, "pages/progress.py")
@@ -98,7 +115,7 @@ def test_monitoring_only_for_admin(ctx, session_for, role: str) -> None:
 
 
 def test_bottlenecks_are_read_only_when_asked_for(ctx, session_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from core import progress_data
+    from core.progress import frames as progress_data
 
     actor = session_for("manager")
     _data(ctx, actor.user_id)
@@ -138,14 +155,33 @@ def test_a_rise_in_withdrawn_or_failed_reads_as_bad_news(ctx, session_for) -> No
     actor = session_for("manager")
     _data(ctx, actor.user_id)
     with ctx.sessions.begin() as session:  # one more withdrawal than a year ago, and one more registration
-        b = Builder(session)
-        program = b.program(b.faculty("คณะวิทยาศาสตร์"), "เคมี")
-        now = b.section(b.course("SCI491", "ฝึกงาน"), 2568, 1, None, [])
-        then = b.section(b.course("SCI490", "ฝึกงาน"), 2567, 1, None, [])
-        b.registration(program_id=program, section_id=now, steps=[Step("submitted", T, None),
-                       Step("withdrawn", T + timedelta(days=1), actor.user_id)])  # fmt: skip
-        b.registration(
-            program_id=program, section_id=then, steps=[Step("submitted", T - timedelta(days=365), None)]
+        program = f.program(session, f.faculty(session, name_th="คณะวิทยาศาสตร์"), name_th="เคมี")
+        now = f.section(
+            session,
+            f.course(session, code="SCI491", name_th="ฝึกงาน", name_en="SCI491"),
+            academic_year=2568,
+            semester=1,
+            capacity=100,
+            coordinator_id=None,
+            members=[],
+            section="1",
+        )
+        then = f.section(
+            session,
+            f.course(session, code="SCI490", name_th="ฝึกงาน", name_en="SCI490"),
+            academic_year=2567,
+            semester=1,
+            capacity=100,
+            coordinator_id=None,
+            members=[],
+            section="1",
+        )
+        f.registration(session, student_id=f.student(session, program), section_id=now, steps=[Step('submitted', T, None), Step('withdrawn', T + timedelta(days=1), actor.user_id)])  # fmt: skip
+        f.registration(
+            session,
+            student_id=f.student(session, program),
+            section_id=then,
+            steps=[Step("submitted", T - timedelta(days=365), None)],
         )
     at = signed_in(actor, "pages/progress.py")
     deltas = {m.label: (m.proto.delta, m.proto.color) for m in at.metric}

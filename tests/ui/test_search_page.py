@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from core import search
-from tests.factories_postings import make_company, make_posting, make_program
+from core.postings import search
+from tests import factories as f
 from tests.ui.apptest import offers, page_alone, signed_in, texts
 
 PAGE = "pages/search.py"
@@ -24,12 +24,14 @@ def by_label(widgets, label: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def postings(ctx) -> dict[str, int]:
-    thai = make_company(ctx, "บริษัท ไทยซอฟต์ จำกัด", "Thai Soft")
-    resort = make_company(ctx, "อันดามัน รีสอร์ท", "Andaman Resort")
+    thai = f.new(ctx, f.company, name_th="บริษัท ไทยซอฟต์ จำกัด", name_en="Thai Soft", province="กรุงเทพมหานคร")
+    resort = f.new(ctx, f.company, name_th="อันดามัน รีสอร์ท", name_en="Andaman Resort", province="กรุงเทพมหานคร")
     return {
-        "swe": make_posting(ctx, thai, "วิศวกรซอฟต์แวร์ฝึกงาน", province="Bangkok", stipend=9000),
-        "front": make_posting(ctx, resort, "พนักงานต้อนรับส่วนหน้า", province="Phuket"),
-        "ux": make_posting(ctx, thai, "UX Designer Intern", province="Bangkok", work_mode="remote"),
+        "swe": f.new(ctx, f.posting, thai, "วิศวกรซอฟต์แวร์ฝึกงาน", province="Bangkok", stipend=9000, slots=3),
+        "front": f.new(ctx, f.posting, resort, "พนักงานต้อนรับส่วนหน้า", province="Phuket", slots=3),
+        "ux": f.new(
+            ctx, f.posting, thai, "UX Designer Intern", province="Bangkok", work_mode="remote", slots=3
+        ),
     }
 
 
@@ -111,16 +113,20 @@ def test_staff_creates_a_company_and_a_posting(ctx, session_for) -> None:
 @pytest.fixture
 def ranged(ctx) -> dict[str, int]:
     """Four postings that differ in the program they are open to, stipend and period."""
-    company = make_company(ctx)
-    cs, ee = make_program(ctx, "CS"), make_program(ctx, "EE")
+    company = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
+    cs, ee = f.new(ctx, f.program, code="CS"), f.new(ctx, f.program, code="EE")
     june, oct_ = (date(2026, 6, 1), date(2026, 8, 31)), (date(2026, 10, 1), date(2026, 12, 31))
     return {
         "cs": cs,
         "ee": ee,
-        "cs_june": make_posting(ctx, company, "CS June", stipend=9000, period=june, programs=(cs,)),
-        "ee_oct": make_posting(ctx, company, "EE October", stipend=6000, period=oct_, programs=(ee,)),
-        "all_paid": make_posting(ctx, company, "Everyone paid", stipend=12000),
-        "all_unpaid": make_posting(ctx, company, "Everyone unpaid"),
+        "cs_june": f.new(
+            ctx, f.posting, company, "CS June", stipend=9000, period=june, programs=(cs,), slots=3
+        ),
+        "ee_oct": f.new(
+            ctx, f.posting, company, "EE October", stipend=6000, period=oct_, programs=(ee,), slots=3
+        ),
+        "all_paid": f.new(ctx, f.posting, company, "Everyone paid", stipend=12000, slots=3),
+        "all_unpaid": f.new(ctx, f.posting, company, "Everyone unpaid", slots=3),
     }
 
 
@@ -177,9 +183,11 @@ def test_stipend_minimum_above_maximum_is_refused(ctx, session_for, ranged) -> N
 
 
 def test_export_holds_every_match_beyond_the_page(ctx, session_for, monkeypatch) -> None:
-    company = make_company(ctx)
-    ids = {make_posting(ctx, company, f"Bulk intern {n}", province="Chiang Mai") for n in range(30)}
-    make_posting(ctx, company, "Elsewhere", province="Phuket")
+    company = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
+    ids = {
+        f.new(ctx, f.posting, company, f"Bulk intern {n}", province="Chiang Mai", slots=3) for n in range(30)
+    }
+    f.new(ctx, f.posting, company, "Elsewhere", province="Phuket", slots=3)
     deferred: dict[str, object] = {}
     real = MediaFileManager.add_deferred
 
@@ -204,9 +212,12 @@ def test_a_saved_posting_stays_in_its_form_and_a_second_save_edits_it(ctx, sessi
     from db.models import Internship
 
     staff = session_for("staff")
-    first, second = make_company(ctx, name_th="บริษัท หนึ่ง จำกัด"), make_company(ctx, name_th="บริษัท สอง จำกัด")
-    make_posting(ctx, first, "Data intern")
-    make_posting(ctx, second, "Data intern")
+    first, second = (
+        f.new(ctx, f.company, name_th="บริษัท หนึ่ง จำกัด", name_en="Test Co", province="กรุงเทพมหานคร"),
+        f.new(ctx, f.company, name_th="บริษัท สอง จำกัด", name_en="Test Co", province="กรุงเทพมหานคร"),
+    )
+    f.new(ctx, f.posting, first, "Data intern", slots=3)
+    f.new(ctx, f.posting, second, "Data intern", slots=3)
     at = signed_in(staff, "pages/postings.py")
     labels = at.selectbox(key="posting_pick").options  # as shown
     assert len(set(labels)) == len(labels) == 3  # identical titles, told apart by id and company
@@ -224,9 +235,9 @@ def test_a_saved_posting_stays_in_its_form_and_a_second_save_edits_it(ctx, sessi
 
 
 def test_narrowing_the_search_after_picking_a_row_does_not_crash(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
-    company = make_company(ctx)
+    company = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
     for title in ("Data intern", "QA intern", "Sales intern"):
-        make_posting(ctx, company, title)
+        f.new(ctx, f.posting, company, title, slots=3)
     at = signed_in(session_for("staff"), "pages/search.py")
     at.session_state["results"] = {"selection": {"rows": [2], "columns": []}}
     at.run()

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import auth, clock, sessions, users
+from core import auth, clock
+from core.auth import sessions, sign_in, users
 from core.context import AppContext
 from core.errors import AuthError
 from db.models import AuditEntry, LoginTicket, Role, UserSession
@@ -45,7 +46,7 @@ def test_same_message_for_unknown_user_and_wrong_password(ctx: AppContext, make_
         auth.login(ctx, "malee", "not the password at all")
     with pytest.raises(AuthError) as unknown:
         auth.login(ctx, "nobody-here", "not the password at all")
-    assert wrong.value.message == unknown.value.message == auth.INVALID_CREDENTIALS
+    assert wrong.value.message == unknown.value.message == sign_in.INVALID_CREDENTIALS
 
 
 def test_five_failures_lock_for_fifteen_minutes(ctx: AppContext, make_actor, frozen) -> None:
@@ -72,7 +73,7 @@ def test_unknown_usernames_lock_too(ctx: AppContext, frozen) -> None:
 
 def test_per_client_limit(ctx: AppContext, make_actor, frozen) -> None:
     make_actor(Role.STAFF, "victim")
-    for i in range(auth.CLIENT_LIMIT):
+    for i in range(sign_in.CLIENT_LIMIT):
         with pytest.raises(AuthError):
             auth.login(ctx, f"user{i}x", "spray password attempt", ip="203.0.113.9")
     with pytest.raises(AuthError, match="Too many"):
@@ -151,7 +152,7 @@ def test_low_cost_hash_is_upgraded_at_login(ctx: AppContext, make_actor, frozen)
     make_actor(Role.STAFF, "oldhash")  # fixture hashes at cost 4
     ctx.settings.bcrypt_rounds = 5
     auth.login(ctx, "oldhash", TEST_PASSWORD)
-    from core.passwords import hash_cost
+    from core.auth.passwords import hash_cost
     from db.models import User
 
     with ctx.sessions.begin() as s:

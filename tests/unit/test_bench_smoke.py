@@ -145,9 +145,9 @@ def test_page_paths_are_read_from_app_py() -> None:
 def test_the_import_case_times_real_imports_and_leaves_the_data_as_it_was(ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from bench import imports as bench_imports
     from bench.cases import actor_for
-    from db import demo
-    from db.demo_load import table_counts
     from db.models import Role
+    from tools import demo
+    from tools.demo.load import table_counts
 
     demo.load(ctx.db, "small", rounds=4)
     before = table_counts(ctx.db.engine)

@@ -14,7 +14,7 @@ import pytest
 
 from core import metrics
 from core.cache import MemoryCache, make_cache
-from core.cache_codec import CodecError, args_hash, decode, encode
+from core.cache.codec import CodecError, args_hash, decode, encode
 
 
 class FakeClock:

@@ -7,9 +7,16 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from core.auth.passwords import (
+    check_policy,
+    hash_cost,
+    hash_password,
+    is_common,
+    policy_problems,
+    verify_password,
+)
 from core.config import Settings
 from core.errors import InvalidInput
-from core.passwords import check_policy, hash_cost, hash_password, is_common, policy_problems, verify_password
 
 
 def test_development_generates_a_secret_once(tmp_path: Path) -> None:
@@ -78,7 +85,7 @@ def test_policy_has_no_composition_rules() -> None:
 
 
 def test_common_list_is_large() -> None:
-    from core.passwords import _common_passwords
+    from core.auth.passwords import _common_passwords
 
     assert len(_common_passwords()) > 10_000
     assert is_common("Dragon")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core import courses, sections
 from core.context import AppContext
+from core.courses import course as courses
+from core.courses import sections
+from core.courses.lookups import lookups
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.lookups import lookups
 from db.models import AuditEntry, RegistrationStatus
 from tests import factories as f
 

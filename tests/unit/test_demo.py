@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select, text
 
+from core.auth.passwords import verify_password
 from core.config import Settings
-from core.passwords import verify_password
-from core.search_text import index_text
-from db import demo
-from db.demo_load import BULK_TABLES, reset, table_counts
-from db.demo_registrations import academic_terms
+from core.postings.search_text import index_text
 from db.engine import Database, make_database
 from db.migrate import upgrade
 from db.models import Base, RegistrationStatus
 from tests.backends import ensure_mysql_database, service_url
+from tools import demo
+from tools.demo.load import BULK_TABLES, reset, table_counts
+from tools.demo.registrations import academic_terms
 
 TODAY = date(2026, 11, 28)
 T = Base.metadata.tables
@@ -250,8 +250,8 @@ def test_every_day_of_the_year_has_past_running_and_upcoming_terms(offset: int) 
 
 
 def test_furthest_stage_matches_each_timeline(loaded: Loaded) -> None:
+    from core.registrations.states import funnel_rank
     from db.models import Registration, RegistrationEvent
-    from db.models.registrations import funnel_rank
 
     with loaded.db.engine.connect() as conn:
         stored = dict(conn.execute(select(Registration.id, Registration.furthest_stage)).all())

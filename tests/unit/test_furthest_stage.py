@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import workflow
+from core import registrations as workflow
 from core.context import AppContext
+from core.registrations.states import funnel_rank
 from db.models import Registration, RegistrationEvent
-from db.models.registrations import funnel_rank
 from tests.unit.test_imports import _commit, _regs_csv, _students_csv, office  # noqa: F401
 from tests.unit.test_workflow import World, world  # noqa: F401
 

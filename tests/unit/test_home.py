@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core import clock, home
+from core import clock
+from core import registrations as home
 from db.models import (
     Company,
     Course,
@@ -70,7 +71,7 @@ def test_counts_and_activity(ctx, make_actor) -> None:
     other = make_actor(Role.ADVISOR, "adv2")
     coordinator = make_actor(Role.COORDINATOR, "coord")
     _seed(ctx, advisor.user_id, other.user_id)
-    counts = home.counts(ctx, actor=coordinator)
+    counts = home.headline_counts(ctx, actor=coordinator)
     assert (counts.students, counts.companies, counts.open_postings, counts.registrations) == (2, 1, 1, 2)
     assert counts.by_status == {"submitted": 1, "placed": 1}
     everyone = home.latest_activity(ctx, actor=coordinator)

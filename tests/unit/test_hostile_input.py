@@ -14,12 +14,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core import companies, postings, queue, search, users, workflow
-from core.companies import CompanyForm
+from core import registrations as workflow
+from core.auth import users
 from core.context import AppContext
 from core.errors import Conflict, DomainError, InvalidInput
-from core.postings import PostingForm
-from core.queue import QueueFilters
+from core.postings import companies, search
+from core.postings import posting as postings
+from core.postings.companies import CompanyForm
+from core.postings.posting import PostingForm
+from core.registrations import queue
+from core.registrations.queue import QueueFilters
 from db.models import Company, Internship, RegistrationEvent, User
 from tests import factories as f
 

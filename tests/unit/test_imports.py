@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from core import imports
 from core.context import AppContext
 from core.errors import InvalidInput
-from core.import_parse import MAX_BYTES, MAX_ROWS
+from core.imports import importer as imports
+from core.imports.parse import MAX_BYTES, MAX_ROWS
 from db.models import AuditEntry, Course, Registration, RegistrationEvent, Student
 from tests import factories as f
 
@@ -195,8 +195,8 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
     import io
     import zipfile
 
-    from core import import_parse
     from core.errors import InvalidInput
+    from core.imports import parse as import_parse
 
     monkeypatch.setattr(import_parse, "MAX_UNPACKED", 10_000)  # the same check, scaled down
     buffer = io.BytesIO()

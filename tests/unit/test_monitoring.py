@@ -24,7 +24,7 @@ def _value(name: str, **labels: str) -> float:
 
 
 def _get_metrics(authorization: str | None) -> tuple[int, str, str]:
-    import app
+    from web import metrics as app
 
     headers = [(b"authorization", authorization.encode())] if authorization is not None else []
     scope = {"type": "http", "method": "GET", "path": "/metrics", "headers": headers, "query_string": b""}

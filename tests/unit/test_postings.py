@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import companies, postings, search
-from core.companies import CompanyForm
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.postings import PostingForm
+from core.postings import companies, search
+from core.postings import posting as postings
+from core.postings.companies import CompanyForm
+from core.postings.posting import PostingForm
 from db.models import AuditEntry, Internship, RegistrationStatus
-from tests.factories_postings import make_company, make_posting, make_program, place_student
+from tests import factories as f
 
 COMPANY = CompanyForm(
     registration_no="0105556012345", name_th="บริษัท ไทยซอฟต์ จำกัด", name_en="Thai Soft", province="กรุงเทพมหานคร"
@@ -60,7 +61,7 @@ def test_create_posting_is_searchable_in_thai_and_english(ctx, make_actor) -> No
 )
 def test_bad_posting_input_is_refused_with_a_clear_message(ctx, make_actor, change, message) -> None:
     staff = make_actor("staff")
-    company_id = make_company(ctx)
+    company_id = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
     form = replace(PostingForm(company_id=company_id, title="Data Intern", province="Bangkok"), **change)
     with pytest.raises(InvalidInput, match=message):
         postings.create_posting(ctx, actor=staff, form=form)
@@ -70,8 +71,8 @@ def test_bad_posting_input_is_refused_with_a_clear_message(ctx, make_actor, chan
 
 def test_unpaid_and_programs(ctx, make_actor) -> None:
     staff = make_actor("staff")
-    program = make_program(ctx)
-    company_id = make_company(ctx)
+    program = f.new(ctx, f.program)
+    company_id = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
     form = PostingForm(
         company_id=company_id, title="Unpaid Intern", province="Bangkok", program_ids=(program,)
     )
@@ -86,7 +87,7 @@ def test_unpaid_and_programs(ctx, make_actor) -> None:
 
 def test_edit_and_close_update_the_index(ctx, make_actor) -> None:
     staff = make_actor("staff")
-    company_id = make_company(ctx)
+    company_id = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
     form = PostingForm(company_id=company_id, title="นักบัญชีฝึกหัด", province="ขอนแก่น")
     saved = postings.create_posting(ctx, actor=staff, form=form)
     assert ids(ctx, staff, "บัญชี") == {saved.id}
@@ -105,8 +106,8 @@ def test_edit_and_close_update_the_index(ctx, make_actor) -> None:
 def test_company_rename_reindexes_its_postings(ctx, make_actor) -> None:
     staff = make_actor("staff")
     company = companies.create_company(ctx, actor=staff, form=COMPANY)
-    first = make_posting(ctx, company.id, "Backend Intern")
-    second = make_posting(ctx, company.id, "Frontend Intern")
+    first = f.new(ctx, f.posting, company.id, "Backend Intern", slots=3)
+    second = f.new(ctx, f.posting, company.id, "Frontend Intern", slots=3)
     assert ids(ctx, staff, "thai soft") == {first, second}
     renamed = replace(COMPANY, name_th="บริษัท สยามคลาวด์ จำกัด", name_en="Siam Cloud")
     companies.update_company(ctx, actor=staff, company_id=company.id, form=renamed)
@@ -138,8 +139,8 @@ def test_registration_number_rules(ctx, make_actor) -> None:
 def test_company_with_placed_students_cannot_be_deleted(ctx, make_actor, status) -> None:
     staff = make_actor("staff")
     company = companies.create_company(ctx, actor=staff, form=COMPANY)
-    posting = make_posting(ctx, company.id, "Backend Intern")
-    place_student(ctx, posting, RegistrationStatus(status))
+    posting = f.new(ctx, f.posting, company.id, "Backend Intern", slots=3)
+    f.new(ctx, f.registration, internship_id=posting, status=RegistrationStatus(status))
     with pytest.raises(Conflict, match="Thai Soft cannot be deleted: 1 student"):
         companies.delete_company(ctx, actor=staff, company_id=company.id)
     assert ids(ctx, staff, "backend") == {posting}
@@ -148,7 +149,7 @@ def test_company_with_placed_students_cannot_be_deleted(ctx, make_actor, status)
 def test_company_without_registrations_is_deleted_with_its_postings(ctx, make_actor) -> None:
     staff = make_actor("staff")
     company = companies.create_company(ctx, actor=staff, form=COMPANY)
-    make_posting(ctx, company.id, "Backend Intern", programs=(make_program(ctx),))
+    f.new(ctx, f.posting, company.id, "Backend Intern", programs=(f.new(ctx, f.program),), slots=3)
     companies.delete_company(ctx, actor=staff, company_id=company.id)
     assert ids(ctx, staff, "backend") == set()
     assert companies.list_companies(ctx, actor=staff) == []
@@ -159,7 +160,8 @@ def test_company_without_registrations_is_deleted_with_its_postings(ctx, make_ac
 def test_company_with_other_registrations_is_not_deleted(ctx, make_actor) -> None:
     staff = make_actor("staff")
     company = companies.create_company(ctx, actor=staff, form=COMPANY)
-    place_student(ctx, make_posting(ctx, company.id, "Backend Intern"), RegistrationStatus.SUBMITTED)
+    backend = f.new(ctx, f.posting, company.id, "Backend Intern", slots=3)
+    f.new(ctx, f.registration, internship_id=backend, status=RegistrationStatus.SUBMITTED)
     with pytest.raises(Conflict, match="registrations refer to its postings"):
         companies.delete_company(ctx, actor=staff, company_id=company.id)
 
@@ -177,7 +179,7 @@ def test_only_posting_managers_write(ctx, make_actor, role) -> None:
 
 def test_writes_invalidate_cached_facets(ctx, make_actor) -> None:
     staff = make_actor("staff")
-    company_id = make_company(ctx)
+    company_id = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
     form = PostingForm(company_id=company_id, title="Data Intern", province="Phuket")
     postings.create_posting(ctx, actor=staff, form=form)
     before = search.search_postings(ctx, actor=staff).facets["province"]

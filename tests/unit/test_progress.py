@@ -11,11 +11,13 @@ import pytest
 from core import clock, progress
 from core.errors import InvalidInput, PermissionDenied
 from core.progress import ProgressFilters
-from core.progress_bottlenecks import time_in_state
-from core.progress_data import STAGE_RANK, STAGES
-from core.progress_queue import queue_ageing
+from core.progress.bottlenecks import time_in_state
+from core.progress.queue_ageing import queue_ageing
+from core.registrations.states import FUNNEL_RANK as STAGE_RANK
+from core.registrations.states import FUNNEL_STAGES as STAGES
 from db.models import Role
-from tests.factories_progress import Builder, Step
+from tests import factories as f
+from tests.factories import Step
 
 T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)  # a Monday: the current term's first submission
 P = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)  # the previous term's first submission
@@ -77,26 +79,55 @@ def world(ctx, make_actor, monkeypatch):  # type: ignore[no-untyped-def]
     users["coord"] = make_actor(Role.COORDINATOR, "coord").user_id
     regs: list[Reg] = []
     with ctx.sessions.begin() as session:
-        b = Builder(session)
-        faculties = {"F1": b.faculty("คณะวิศวกรรมศาสตร์"), "F2": b.faculty("คณะวิทยาศาสตร์")}
+        faculties = {
+            "F1": f.faculty(session, name_th="คณะวิศวกรรมศาสตร์"),
+            "F2": f.faculty(session, name_th="คณะวิทยาศาสตร์"),
+        }
         faculty_of = {"P1": "F1", "P2": "F1", "P3": "F2"}
-        programs = {p: b.program(faculties[f], f"สาขา {p}") for p, f in faculty_of.items()}
-        courses = {c: b.course(c, f"ฝึกงาน {c}") for c in ("C1", "C2")}
+        programs = {
+            p: f.program(session, faculties[fac], name_th=f"สาขา {p}") for p, fac in faculty_of.items()
+        }
+        courses = {c: f.course(session, code=c, name_th=f"ฝึกงาน {c}", name_en=c) for c in ("C1", "C2")}
         committee = {"c1": ["m1", "m2"], "c2": ["m1", "m3"], "c1s2": [], "prev": ["m1", "m2"]}
         sections = {
-            key: b.section(courses[c], y, s, users["coord"], [users[m] for m in committee[key]])
+            key: f.section(
+                session,
+                courses[c],
+                academic_year=y,
+                semester=s,
+                capacity=100,
+                coordinator_id=users["coord"],
+                members=[users[m] for m in committee[key]],
+                section="1",
+            )
             for key, (c, y, s) in TERMS.items()
         }
         postings = {
-            "A": b.posting("บริษัท ก", "กรุงเทพมหานคร"),
-            "B": b.posting("บริษัท ข", "เชียงใหม่"),
-            "C": b.posting("บริษัท ค", "กรุงเทพมหานคร"),
+            "A": f.posting(
+                session,
+                f.company(session, name_th="บริษัท ก", name_en="บริษัท ก", province="กรุงเทพมหานคร"),
+                "Intern",
+                province="กรุงเทพมหานคร",
+            ),
+            "B": f.posting(
+                session,
+                f.company(session, name_th="บริษัท ข", name_en="บริษัท ข", province="เชียงใหม่"),
+                "Intern",
+                province="เชียงใหม่",
+            ),
+            "C": f.posting(
+                session,
+                f.company(session, name_th="บริษัท ค", name_en="บริษัท ค", province="กรุงเทพมหานคร"),
+                "Intern",
+                province="กรุงเทพมหานคร",
+            ),
         }
         for start, specs in ((T, CURRENT), (P, PREVIOUS)):
             for name, prog, sec, company, adv, raw in specs:
                 steps = tuple((s, start + timedelta(days=d), a) for s, d, a in raw)
-                rid = b.registration(
-                    program_id=programs[prog],
+                rid = f.registration(
+                    session,
+                    student_id=f.student(session, programs[prog]),
                     section_id=sections[sec],
                     advisor_id=users[adv],
                     internship_id=postings[company] if company else None,
@@ -105,7 +136,7 @@ def world(ctx, make_actor, monkeypatch):  # type: ignore[no-untyped-def]
                 course, year, semester = TERMS[sec]
                 regs.append(Reg(rid, name, prog, faculty_of[prog], course, year, semester, company, steps))
         r5 = next(r for r in regs if r.name == "r5")
-        b.vote(r5.id, users["m3"], T + timedelta(days=4))
+        f.vote(session, r5.id, users["m3"], at=T + timedelta(days=4))
     ids = {"faculty": faculties, "program": programs, "course": courses}
     return regs, users, ids
 
@@ -190,7 +221,7 @@ def test_timeline_breakdowns_and_drilldown(ctx, make_actor, world) -> None:
     companies = progress.breakdown(ctx, actor=admin, filters=TERM, dimension="company", top=2)
     assert list(companies["label"]) == ["บริษัท ก", "บริษัท ข", "Others"]
     assert list(companies["registrations"]) == [2, 1, 1]
-    assert list(companies["placed"]) == [2, 1, 0]
+    assert list(companies["placed_students"]) == [2, 1, 0]
     provinces = progress.breakdown(ctx, actor=admin, filters=TERM, dimension="province")
     assert dict(zip(provinces["label"], provinces["registrations"], strict=True)) == {
         "กรุงเทพมหานคร": 3,
@@ -255,7 +286,6 @@ def test_a_write_and_bump_is_visible_on_next_load(ctx, make_actor, world) -> Non
     before = {k.key: k.value for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
     regs, users, ids = world
     with ctx.sessions.begin() as session:
-        b = Builder(session)
         from sqlalchemy import select
 
         from db.models import CourseSection
@@ -263,8 +293,9 @@ def test_a_write_and_bump_is_visible_on_next_load(ctx, make_actor, world) -> Non
         section = session.scalar(
             select(CourseSection.id).where(CourseSection.academic_year == 2568, CourseSection.semester == 1)
         )
-        b.registration(
-            program_id=ids["program"]["P1"],
+        f.registration(
+            session,
+            student_id=f.student(session, ids["program"]["P1"]),
             section_id=section,
             steps=[Step("submitted", T + timedelta(days=19))],
         )
@@ -292,7 +323,7 @@ def test_drilldown_lists_the_longest_waiting_first_and_says_when_it_cuts(
     assert everyone.total == len(_current(regs)) and not everyone.truncated
     days = list(everyone.rows["days_in_state"])
     assert days == sorted(days, reverse=True)
-    monkeypatch.setattr("core.progress_rows.DRILL_LIMIT", 2)
+    monkeypatch.setattr("core.progress.rows.DRILL_LIMIT", 2)
     ctx.cache.bump("registrations")
     cut = progress.drilldown(ctx, actor=manager, dimension="stage", value="submitted", filters=TERM)
     assert cut.truncated and cut.total == everyone.total
@@ -320,7 +351,7 @@ def _snapshots(ctx) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, monkeypatch) -> None:
-    from core import progress_sql
+    from core.progress import aggregates as progress_sql
 
     manager = make_actor(Role.MANAGER)
     first = {k.key: k.previous for k in progress.kpis(ctx, actor=manager, filters=TERM).kpis}
@@ -334,7 +365,7 @@ def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, m
     # A day that is not over yet is never kept: events may still arrive on it.
     monkeypatch.setattr(clock, "now", lambda: datetime(2024, 6, 3, 12, 0, tzinfo=UTC))
     with ctx.sessions.begin() as session:
-        from core import progress_history
+        from core.progress import history as progress_history
 
         cutoff = datetime(2024, 6, 3, 23, 59, 59, tzinfo=UTC)
         progress_history.counts_at(session, ProgressFilters(academic_year=2567, semester=1), cutoff)
@@ -344,7 +375,7 @@ def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, m
 def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
     from sqlalchemy import select
 
-    from core import sections
+    from core.courses import sections
     from db.models import CourseSection
 
     manager, admin = make_actor(Role.MANAGER), make_actor(Role.ADMIN)
@@ -360,7 +391,7 @@ def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
 
 
 def test_a_renamed_company_shows_in_the_breakdown_at_once(ctx, make_actor, world) -> None:
-    from core import companies
+    from core.postings import companies
 
     manager, staff = make_actor(Role.MANAGER), make_actor("staff")
     before = progress.breakdown(ctx, actor=manager, filters=TERM, dimension="company")

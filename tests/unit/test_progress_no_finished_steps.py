@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core import progress_bottlenecks
 from core.progress import ProgressFilters
+from core.progress import bottlenecks as progress_bottlenecks
 from tests import factories as f
 
 

@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
-from core import clock, queue, queue_sort
+from core import clock
 from core.access import Actor
 from core.context import AppContext
 from core.errors import InvalidInput, PermissionDenied
 from core.export import safe_frame, to_csv_bytes, to_excel_bytes
-from core.queue import QueueFilters
+from core.registrations import queue
+from core.registrations import queue_order as queue_sort
+from core.registrations.queue import QueueFilters
 from db.collation import thai_sort_key
 from db.models import Company, Course, CourseSection, Internship, RegistrationStatus, Role, User
 from tests import factories as f
@@ -275,7 +277,7 @@ def test_safe_frame() -> None:
 
 
 def test_count_is_cached_until_a_registration_changes(ctx: AppContext, data: Data, make_actor) -> None:
-    from core import workflow
+    from core import registrations as workflow
 
     admin = make_actor(Role.ADMIN)
     waiting = QueueFilters(statuses=("submitted",))
@@ -293,7 +295,7 @@ def test_sqlite_is_kept_off_the_time_index_only_where_it_would_walk_from_the_old
     from sqlalchemy import select
     from sqlalchemy.dialects import mysql, sqlite
 
-    from core.queue_sort import SORTS, order_by
+    from core.registrations.queue_order import SORTS, order_by
     from db.models import Registration
 
     stmt = select(Registration.id).order_by(*order_by(SORTS["status_changed_at"], True, avoid_index=True))

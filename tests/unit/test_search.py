@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from core import search
 from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.postings import search
 from db.models import RegistrationStatus
-from tests.factories_postings import make_company, make_posting, make_program, place_student
+from tests import factories as f
 from tests.search_relevance import measure_recall
 
 THAI_LONG = (
@@ -23,24 +23,17 @@ THAI_LONG = (
 @pytest.fixture
 def world(ctx):
     """Six postings over three companies, two provinces, three work modes."""
-    thai = make_company(ctx, "บริษัท ไทยซอฟต์ จำกัด", "Thai Soft", "กรุงเทพมหานคร")
-    resort = make_company(ctx, "อันดามัน รีสอร์ท", "Andaman Resort", "ภูเก็ต")
-    lab = make_company(ctx, "สยามแล็บ", "Siam Lab", "เชียงใหม่")
+    thai = f.new(ctx, f.company, name_th="บริษัท ไทยซอฟต์ จำกัด", name_en="Thai Soft", province="กรุงเทพมหานคร")
+    resort = f.new(ctx, f.company, name_th="อันดามัน รีสอร์ท", name_en="Andaman Resort", province="ภูเก็ต")
+    lab = f.new(ctx, f.company, name_th="สยามแล็บ", name_en="Siam Lab", province="เชียงใหม่")
     june = (date(2026, 6, 1), date(2026, 8, 31))
     return {
-        "swe": make_posting(ctx, thai, "ฝึกงานพัฒนาระบบ", description=THAI_LONG, skills="Python, Go",
-                            province="Bangkok", work_mode="hybrid", stipend=9000, period=june),
-        "front": make_posting(ctx, resort, "พนักงานต้อนรับส่วนหน้า", description="ต้อนรับแขกของโรงแรม",
-                              province="Phuket", work_mode="onsite", stipend=6000,
-                              period=(date(2026, 10, 1), date(2026, 12, 31))),
-        "ml": make_posting(ctx, lab, "Machine Learning Intern", description="Train models with PyTorch",
-                           province="Bangkok", work_mode="remote", stipend=12000, slots=2),
-        "ux": make_posting(ctx, lab, "UX Designer Intern", description="Design flows in Figma",
-                           province="Bangkok", work_mode="remote"),
-        "quote": make_posting(ctx, thai, 'Data "Quality" Intern',
-                              description="Check '; DROP TABLE internships; -- and OR NEAR (a*) ~b @c <d>",
-                              province="Phuket", work_mode="onsite", stipend=7000),
-        "closed": make_posting(ctx, thai, "Closed Software Intern", province="Bangkok", status="closed"),
+        "swe": f.new(ctx, f.posting, thai, 'ฝึกงานพัฒนาระบบ', description=THAI_LONG, skills='Python, Go', province='Bangkok', work_mode='hybrid', stipend=9000, period=june, slots=3),
+        "front": f.new(ctx, f.posting, resort, 'พนักงานต้อนรับส่วนหน้า', description='ต้อนรับแขกของโรงแรม', province='Phuket', work_mode='onsite', stipend=6000, period=(date(2026, 10, 1), date(2026, 12, 31)), slots=3),
+        "ml": f.new(ctx, f.posting, lab, 'Machine Learning Intern', description='Train models with PyTorch', province='Bangkok', work_mode='remote', stipend=12000, slots=2),
+        "ux": f.new(ctx, f.posting, lab, 'UX Designer Intern', description='Design flows in Figma', province='Bangkok', work_mode='remote', slots=3),
+        "quote": f.new(ctx, f.posting, thai, 'Data "Quality" Intern', description="Check '; DROP TABLE internships; -- and OR NEAR (a*) ~b @c <d>", province='Phuket', work_mode='onsite', stipend=7000, slots=3),
+        "closed": f.new(ctx, f.posting, thai, 'Closed Software Intern', province='Bangkok', status='closed', slots=3),
         "companies": {"thai": thai, "resort": resort, "lab": lab},
     }  # fmt: skip
 
@@ -115,11 +108,11 @@ def test_filters(ctx, make_actor, world) -> None:
 
 def test_program_filter_keeps_postings_open_to_everyone(ctx, make_actor) -> None:
     staff = make_actor("staff")
-    cs, ee = make_program(ctx), make_program(ctx)
-    company = make_company(ctx)
-    only_cs = make_posting(ctx, company, "CS only", programs=(cs,))
-    everyone = make_posting(ctx, company, "Everyone")
-    make_posting(ctx, company, "EE only", programs=(ee,))
+    cs, ee = f.new(ctx, f.program), f.new(ctx, f.program)
+    company = f.new(ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร")
+    only_cs = f.new(ctx, f.posting, company, "CS only", programs=(cs,), slots=3)
+    everyone = f.new(ctx, f.posting, company, "Everyone", slots=3)
+    f.new(ctx, f.posting, company, "EE only", programs=(ee,), slots=3)
     assert found(ctx, staff, program_id=cs) == {only_cs, everyone}
 
 
@@ -130,10 +123,10 @@ def test_facet_counts_equal_direct_counts(ctx, make_actor, world, query) -> None
     facets = run(ctx, staff, **base).facets
     for facet, arg in (("province", "province"), ("work_mode", "work_mode"), ("company", "company_id")):
         others = {k: v for k, v in base.items() if k != arg}
-        assert sum(f.count for f in facets[facet]) == run(ctx, staff, **others).total
-        for f in facets[facet]:
-            value = int(f.value) if arg == "company_id" else f.value
-            assert f.count == run(ctx, staff, **(others | {arg: value})).total, (facet, f)
+        assert sum(c.count for c in facets[facet]) == run(ctx, staff, **others).total
+        for c in facets[facet]:
+            value = int(c.value) if arg == "company_id" else c.value
+            assert c.count == run(ctx, staff, **(others | {arg: value})).total, (facet, c)
 
 
 def test_facet_labels_and_ordering(ctx, make_actor, world) -> None:
@@ -159,8 +152,10 @@ def test_sort_orders_and_paging(ctx, make_actor, world) -> None:
 
 def test_slots_left_and_detail(ctx, make_actor, world) -> None:
     staff = make_actor("staff")
-    place_student(ctx, world["ml"], RegistrationStatus.PLACED)
-    place_student(ctx, world["ml"], RegistrationStatus.SUBMITTED)  # not placed: takes no slot
+    f.new(ctx, f.registration, internship_id=world["ml"], status=RegistrationStatus.PLACED)
+    f.new(
+        ctx, f.registration, internship_id=world["ml"], status=RegistrationStatus.SUBMITTED
+    )  # not placed: takes no slot
     row = run(ctx, staff, query="machine").rows.iloc[0]
     assert (row["slots"], row["slots_left"], row["company"]) == (2, 1, "สยามแล็บ")
     assert list(run(ctx, staff).rows.columns) == search.COLUMNS
@@ -212,9 +207,11 @@ def test_export_holds_every_match_not_one_page(ctx, make_actor, world) -> None:
 
 def test_export_neutralises_formulas_and_is_capped(ctx, make_actor, monkeypatch) -> None:
     staff = make_actor("staff")
-    company = make_company(ctx, "=cmd|' /C calc'!A0", "Formula Co")
+    company = f.new(
+        ctx, f.company, name_th="=cmd|' /C calc'!A0", name_en="Formula Co", province="กรุงเทพมหานคร"
+    )
     for n in range(5):
-        make_posting(ctx, company, f'=HYPERLINK("http://x","{n}")', province="@SUM(A1)")
+        f.new(ctx, f.posting, company, f'=HYPERLINK("http://x","{n}")', province="@SUM(A1)", slots=3)
     frame = _csv(search.export_postings(ctx, actor=staff))
     assert all(t.startswith("'=HYPERLINK") for t in frame["title"])
     assert set(frame["company"]) == {"'=cmd|' /C calc'!A0"} and set(frame["province"]) == {"'@SUM(A1)"}
@@ -235,12 +232,12 @@ def test_export_checks_its_arguments_and_role(ctx, make_actor) -> None:
 
 
 def test_a_cached_page_shows_placements_and_status_changes_at_once(ctx, make_actor, world) -> None:
-    from core import postings
+    from core.postings import posting as postings
 
     staff = make_actor("staff")
     admin = make_actor("admin")
     assert run(ctx, staff, query="machine").rows.iloc[0]["slots_left"] == 2  # now cached
-    place_student(ctx, world["ml"], RegistrationStatus.PLACED)
+    f.new(ctx, f.registration, internship_id=world["ml"], status=RegistrationStatus.PLACED)
     ctx.cache.bump("registrations")  # what every registration writer does after its commit
     assert run(ctx, staff, query="machine").rows.iloc[0]["slots_left"] == 1
     postings.set_posting_status(ctx, actor=admin, posting_id=world["ml"], status="closed")

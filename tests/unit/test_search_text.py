@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import search_text as stx
+from core.postings import search_text as stx
 from tests.search_cases import CASES, POSTINGS, Case
 
 TOKEN = re.compile(r"z[wstu][a-z0-9]{1,82}")

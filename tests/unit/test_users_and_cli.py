@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 import manage
-from core import auth, sessions, users
+from core import auth
+from core.auth import sessions, users
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from db.models import AuditEntry, Role
 from tests.conftest import TEST_PASSWORD
@@ -124,7 +125,7 @@ def test_cli_creates_first_admin_and_resets_password(ctx, monkeypatch, capsys) -
 
 
 def test_dashboards_show_a_new_name_or_user_at_once(ctx, make_actor) -> None:
-    from core.progress_data import user_names
+    from core.progress.frames import user_names
 
     admin = make_actor(Role.ADMIN)
     make_actor(Role.ADVISOR, "somchai")

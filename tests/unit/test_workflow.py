@@ -9,12 +9,15 @@ from functools import partial
 import pytest
 from sqlalchemy import func, insert, select
 
-from core import clock, committee, placement_rules, workflow
-from core import workflow_rules as rules
+from core import clock
+from core import postings as placement_rules
+from core import registrations as workflow
 from core.access import Actor
-from core.committee import decision, quorum
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.registrations import committee
+from core.registrations import states as rules
+from core.registrations.committee import decision, quorum
 from db.models import (
     AuditEntry,
     PostingStatus,
@@ -26,7 +29,6 @@ from db.models import (
     internship_programs,
 )
 from tests import factories as f
-from tests.factories_postings import make_company, make_posting
 
 S = RegistrationStatus
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -448,10 +450,14 @@ def test_placement_is_refused_when_the_posting_excludes_the_students_program(wor
 
 def test_the_posting_picker_offers_only_postings_that_can_take_the_student(world: World) -> None:
     reg_id, _ = _placement(world)
-    company = make_company(world.ctx)
-    good = make_posting(world.ctx, company, "Data intern", slots=2, period=(date(2026, 11, 15), None))
-    make_posting(world.ctx, company, "Data closed", status="closed")
-    old = make_posting(world.ctx, company, "Data last year", period=(date(2025, 6, 10), date(2025, 8, 5)))
+    company = f.new(
+        world.ctx, f.company, name_th="บริษัท ทดสอบ จำกัด", name_en="Test Co", province="กรุงเทพมหานคร"
+    )
+    good = f.new(world.ctx, f.posting, company, "Data intern", slots=2, period=(date(2026, 11, 15), None))
+    f.new(world.ctx, f.posting, company, "Data closed", status="closed", slots=3)
+    old = f.new(
+        world.ctx, f.posting, company, "Data last year", period=(date(2025, 6, 10), date(2025, 8, 5)), slots=3
+    )
     choices = placement_rules.placement_choices(
         world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, query="data"
     )

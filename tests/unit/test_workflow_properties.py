@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core import workflow
-from core import workflow_rules as rules
+from core import registrations as workflow
 from core.context import AppContext
 from core.errors import DomainError
+from core.registrations import states as rules
 from db.models import AuditEntry, CourseSection, Internship, Registration, RegistrationEvent, Role
 from db.models import RegistrationStatus as S
 from tests import factories as f
@@ -88,7 +88,7 @@ def _check(ctx: AppContext, reg_ids: list[int], changes: dict[int, int]) -> None
                 )
             )
             assert audits == [f"registration.{e.to_status.value}" for e in events[1:]]
-        placed = Registration.status.in_(rules.PLACED_STATES)
+        placed = Registration.status.in_(rules.PLACED)
         event(f"placed: {s.scalar(select(func.count()).where(Registration.id.in_(reg_ids), placed))}")
         for model, column, limit in (
             (CourseSection, Registration.section_id, CourseSection.capacity),

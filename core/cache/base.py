@@ -1,0 +1,168 @@
+"""Cache interface and cache-aside logic shared by the memory and Redis back ends."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+from core import metrics
+from core.cache.codec import CodecError, args_hash, decode, encode
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Found = tuple[str, bytes | None]  # (key, payload or None when absent)
+
+MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
+_NAME_RE = re.compile(r"[\w.\-]+", re.ASCII)
+_MISSING = object()
+
+
+def format_key(epoch: int, versions: Sequence[tuple[str, int]], name: str, digest: str) -> str:
+    """Build a cache key: ims:<epoch>:<ns>.<version>,...:<name>:<args hash>."""
+    parts = ",".join(f"{ns}.{v}" for ns, v in versions)
+    return f"ims:{epoch}:{parts}:{name}:{digest}"
+
+
+def _clean_names(namespaces: Sequence[str], name: str) -> list[str]:
+    """Validate names and return the sorted, de-duplicated namespaces."""
+    if isinstance(namespaces, str):
+        raise TypeError("namespaces must be a sequence of names, not a str")
+    nss = sorted(set(namespaces))
+    for item in [*nss, name]:
+        if not _NAME_RE.fullmatch(item):
+            raise ValueError(f"invalid cache name {item!r} (letters, digits, _ . - only)")
+    return nss
+
+
+class Cache(ABC):
+    """Common cache-aside logic; back ends provide lookup, write and version bumps."""
+
+    backend = "abstract"
+
+    def __init__(self, *, default_ttl: int = 300) -> None:
+        self.default_ttl = default_ttl
+        self._stats = {"hits": 0, "misses": 0, "errors": 0, "bypasses": 0}
+        self._stats_lock = threading.Lock()
+        self._last_latency: float | None = None
+
+    def get_or_compute(
+        self,
+        namespaces: Sequence[str],
+        name: str,
+        args: Mapping[str, object],
+        compute: Callable[[], T],
+        *,
+        ttl: int | None = None,
+    ) -> T:
+        """Return the cached value for (namespaces, name, args) or compute and store it."""
+        nss, digest = _clean_names(namespaces, name), args_hash(args)
+        started = time.perf_counter()
+        found = self._lookup(nss, name, digest)
+        if found is None:
+            self._count("misses", "bypasses")
+            return compute()
+        self._observe(time.perf_counter() - started)
+        key, payload = found
+        if payload is not None:
+            value = self._decode(key, payload)
+            if value is not _MISSING:
+                self._count("hits")
+                return cast(T, value)
+        self._count("misses")
+        result = compute()
+        ttl = self.default_ttl if ttl is None else ttl
+        if ttl > 0:
+            self._save(key, result, ttl)
+        return result
+
+    def key_for(self, namespaces: Sequence[str], name: str, args: Mapping[str, object]) -> str | None:
+        """Return the current key for these arguments, or None when the back end is down."""
+        found = self._lookup(_clean_names(namespaces, name), name, args_hash(args))
+        return None if found is None else found[0]
+
+    def bump(self, *namespaces: str) -> None:
+        """Invalidate every entry of these namespaces (call after the DB commit)."""
+        nss = _clean_names(namespaces, "bump")
+        metrics.CACHE_BUMPS.labels(self.backend).inc(len(nss))
+        if nss:
+            self._bump_versions(nss)
+
+    def health(self) -> dict[str, Any]:
+        """Return backend, up/down, breaker state, last latency and hit/miss/error counts."""
+        with self._stats_lock:
+            stats = dict(self._stats)
+        latency = self._last_latency
+        return {
+            "backend": self.backend,
+            "up": self._is_up(),
+            "breaker": self._breaker_state(),
+            "last_latency_ms": None if latency is None else round(latency * 1000, 3),
+            **stats,
+            **self._extra_health(),
+        }
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release back-end resources (connections, stored entries)."""
+
+    @abstractmethod
+    def ping(self) -> float | None:
+        """Return the back end's round-trip latency in seconds, or None when unreachable."""
+
+    @abstractmethod
+    def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None: ...
+
+    @abstractmethod
+    def _write(self, key: str, payload: bytes, ttl: int) -> None: ...
+
+    @abstractmethod
+    def _bump_versions(self, nss: list[str]) -> None: ...
+
+    def _is_up(self) -> bool:
+        return True
+
+    def _breaker_state(self) -> str:
+        return "closed"
+
+    def _extra_health(self) -> dict[str, Any]:
+        return {}
+
+    def _decode(self, key: str, payload: bytes) -> object:
+        try:
+            return decode(payload)
+        except CodecError as exc:
+            log.warning("cache: undecodable payload for %s treated as a miss: %s", key, exc)
+            self._count("errors")
+            return _MISSING
+
+    def _save(self, key: str, value: object, ttl: int) -> None:
+        try:
+            payload = encode(value)
+        except CodecError as exc:
+            log.warning("cache: not caching %s: %s", key, exc)
+            self._count("errors")
+            return
+        if len(payload) <= MAX_PAYLOAD_BYTES:
+            self._write(key, payload, ttl)
+
+    def _count(self, *kinds: str) -> None:
+        with self._stats_lock:
+            for kind in kinds:
+                self._stats[kind] += 1
+        counters = {
+            "hits": metrics.CACHE_HITS,
+            "misses": metrics.CACHE_MISSES,
+            "errors": metrics.CACHE_ERRORS,
+            "bypasses": metrics.CACHE_BYPASSES,
+        }
+        for kind in kinds:
+            counters[kind].labels(self.backend).inc()
+
+    def _observe(self, seconds: float) -> None:
+        self._last_latency = seconds
+        metrics.CACHE_LATENCY.labels(self.backend).observe(seconds)

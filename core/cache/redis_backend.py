@@ -1,0 +1,203 @@
+"""Redis cache back end with short timeouts, a circuit breaker and post-outage epoch bumps."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from core import metrics
+from core.cache.base import Cache, Found
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+EPOCH_KEY = "ims:epoch"
+NS_PREFIX = "ims:ns:"
+MAX_TIMEOUT = 0.5
+
+# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, <ns>...]. One round trip per lookup;
+# the key format must match core.cache_base.format_key.
+_LOOKUP_LUA = """
+local vals = redis.call('MGET', unpack(KEYS))
+local parts = {}
+for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 1] .. '.' .. (vals[i] or '0') end
+local key = 'ims:' .. (vals[1] or '0') .. ':' .. table.concat(parts, ',')
+  .. ':' .. ARGV[1] .. ':' .. ARGV[2]
+return {key, redis.call('GET', key)}
+"""
+
+
+class CircuitBreaker:
+    """closed -> (failure) open -> (cooldown elapsed) half_open: one probe -> closed | open."""
+
+    def __init__(self, cooldown: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.cooldown, self._clock = cooldown, clock
+        self._opened_at: float | None = None
+        self._probing = False
+        self._lock = threading.Lock()
+
+    @property
+    def state(self) -> str:
+        """Return "closed", "open" or "half_open"."""
+        with self._lock:
+            if self._opened_at is None:
+                return "closed"
+            cooled = self._clock() - self._opened_at >= self.cooldown
+            return "half_open" if self._probing or cooled else "open"
+
+    def allow(self) -> bool:
+        """Return True if a call may go to the back end now (one probe when half-open)."""
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            if self._probing or self._clock() - self._opened_at < self.cooldown:
+                return False
+            self._probing = True
+            return True
+
+    def success(self) -> None:
+        """Record a successful call: close the breaker."""
+        with self._lock:
+            self._opened_at, self._probing = None, False
+
+    def failure(self) -> None:
+        """Record a failed call: open the breaker for `cooldown` seconds."""
+        with self._lock:
+            self._opened_at, self._probing = self._clock(), False
+
+
+class RedisCache(Cache):
+    """Shared cache on Redis; any Redis failure degrades to computing directly."""
+
+    backend = "redis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 0.3,
+        default_ttl: int = 300,
+        breaker_cooldown: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(default_ttl=default_ttl)
+        timeout = min(timeout, MAX_TIMEOUT)
+        self._client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=0,
+            driver_info=None,  # no CLIENT SETINFO round trips on connect
+        )
+        self._script = self._client.register_script(_LOOKUP_LUA)
+        self.breaker = CircuitBreaker(breaker_cooldown, clock)
+        self._pending: set[str] = set()
+        self._pending_lock = threading.Lock()
+        self._needs_recovery = True  # bump the epoch on first contact (startup)
+        self._up = False
+
+    def ping(self) -> float | None:
+        """Return Redis PING latency in seconds, or None when unreachable (ignores breaker)."""
+        started = time.perf_counter()
+        try:
+            self._client.ping()
+        except Exception:  # health probe: any failure means down
+            return None
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None:
+        keys = [EPOCH_KEY, *(NS_PREFIX + ns for ns in nss)]
+        result = self._call(lambda: self._script(keys=keys, args=[name, digest, *nss]))
+        if result is None:
+            return None
+        key, payload = result
+        return key.decode(), payload
+
+    def _write(self, key: str, payload: bytes, ttl: int) -> None:
+        self._call(lambda: self._client.set(key, payload, ex=ttl))
+
+    def _bump_versions(self, nss: list[str]) -> None:
+        def incr_all() -> bool:
+            """INCR every namespace version in one pipeline."""
+            pipe = self._client.pipeline(transaction=False)
+            for ns in nss:
+                pipe.incr(NS_PREFIX + ns)
+            pipe.execute()
+            return True
+
+        if self._call(incr_all) is None:
+            with self._pending_lock:
+                self._pending.update(nss)
+            log.warning("cache: bump of %s deferred until Redis is reachable", nss)
+
+    def _call(self, op: Callable[[], R]) -> R | None:
+        """Run op against Redis unless the breaker is open; None on any failure."""
+        if not self.breaker.allow():
+            return None
+        try:
+            if self._needs_recovery:
+                self._recover()
+            result = op()
+        except Exception as exc:  # a cache failure must never reach callers
+            self._on_failure(exc)
+            return None
+        self.breaker.success()
+        self._set_up(True)
+        return result
+
+    def _recover(self) -> None:
+        """Bump the global epoch and apply deferred bumps: nothing cached before is served."""
+        with self._pending_lock:
+            pending = sorted(self._pending)
+        pipe = self._client.pipeline(transaction=True)
+        pipe.incr(EPOCH_KEY)
+        for ns in pending:
+            pipe.incr(NS_PREFIX + ns)
+        epoch = pipe.execute()[0]
+        with self._pending_lock:
+            self._pending.difference_update(pending)
+        self._needs_recovery = False
+        metrics.CACHE_EPOCH_BUMPS.labels(self.backend).inc()
+        log.info(
+            "cache: Redis reachable, epoch now %s, %d deferred bumps applied",
+            epoch,
+            len(pending),
+        )
+
+    def _on_failure(self, exc: Exception) -> None:
+        self._needs_recovery = True
+        self.breaker.failure()
+        self._set_up(False)
+        self._count("errors")
+        log.warning(
+            "cache: Redis unavailable (%s: %s); computing directly",
+            type(exc).__name__,
+            exc,
+        )
+
+    def _set_up(self, up: bool) -> None:
+        self._up = up
+        metrics.CACHE_UP.labels(self.backend).set(1 if up else 0)
+        metrics.CACHE_BREAKER_OPEN.labels(self.backend).set(0 if up else 1)
+
+    def _is_up(self) -> bool:
+        return self._up and self.breaker.state == "closed"
+
+    def _breaker_state(self) -> str:
+        return self.breaker.state
+
+    def _extra_health(self) -> dict[str, Any]:
+        with self._pending_lock:
+            return {"pending_bumps": sorted(self._pending)}

@@ -1,0 +1,36 @@
+"""Courses: courses and their sections per term (coordinator, committee, capacity), and widget choice lists.
+
+Public API: `list_courses`, `create_course`, `update_course`, `set_course_archived` (`CourseRow`);
+`list_sections`, `save_section`, `set_section_archived`, `delete_section`, `section_warnings`
+(`SectionRow`); `lookups` (`Lookups`: the cached id/label lists for filters and pickers);
+`section_key` (how section labels compare).
+"""
+
+from core.courses.course import CourseRow, create_course, list_courses, set_course_archived, update_course
+from core.courses.lookups import Lookups, lookups
+from core.courses.rules import section_key
+from core.courses.sections import (
+    SectionRow,
+    delete_section,
+    list_sections,
+    save_section,
+    section_warnings,
+    set_section_archived,
+)
+
+__all__ = [
+    "CourseRow",
+    "Lookups",
+    "SectionRow",
+    "create_course",
+    "delete_section",
+    "list_courses",
+    "list_sections",
+    "lookups",
+    "save_section",
+    "section_key",
+    "section_warnings",
+    "set_course_archived",
+    "set_section_archived",
+    "update_course",
+]

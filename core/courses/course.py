@@ -1,0 +1,116 @@
+"""Courses (admin, coordinator): create, edit, archive; their sections are in core.sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.access import Actor, Permission, require
+from core.context import AppContext
+from core.courses.rules import clean_code, clean_int, clean_kind, clean_text
+from core.errors import Conflict, NotFound
+from db.models import Course
+
+NAMESPACES = ("courses", "registrations", "lookups")
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """A course as the courses page lists it."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    credits: int
+    kind: str
+    archived: bool
+
+
+def _course_row(c: Course) -> CourseRow:
+    return CourseRow(c.id, c.code, c.name_th, c.name_en, c.credits, c.kind.value, c.archived)
+
+
+def _course_values(code: str, name_th: str, name_en: str, credits: object, kind: str) -> dict[str, Any]:
+    return {
+        "code": clean_code(code),
+        "name_th": clean_text(name_th, label="Thai name"),
+        "name_en": clean_text(name_en, label="English name"),
+        "credits": clean_int(credits, label="Credits", low=1, high=10),
+        "kind": clean_kind(kind),
+    }
+
+
+def get_row(session: Session, model: type[Any], row_id: int, what: str) -> Any:
+    """The row of `model` with this id, or NotFound naming `what`."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"No such {what}.")
+    return row
+
+
+def _unique_code(session: Session, code: str, course_id: int | None = None) -> None:
+    other = session.scalar(select(Course.id).where(Course.code == code))
+    if other is not None and other != course_id:
+        raise Conflict(f"A course with code {code} already exists.")
+
+
+def _course_write(ctx: AppContext, actor: Actor, course_id: int | None, values: dict[str, Any]) -> CourseRow:
+    with ctx.change(actor, *NAMESPACES) as change:
+        session = change.session
+        if "code" in values:
+            _unique_code(session, values["code"], course_id)
+        course = Course() if course_id is None else get_row(session, Course, course_id, "course")
+        before = None if course_id is None else {k: getattr(course, k) for k in values}
+        for key, value in values.items():
+            setattr(course, key, value)
+        if course_id is None:
+            course.archived = False
+            session.add(course)
+        session.flush()
+        action = "course.create" if course_id is None else "course.update"
+        change.audit(action, "course", course.id, before=before, after=values)
+        return _course_row(course)
+
+
+def create_course(
+    ctx: AppContext, *, actor: Actor, code: str, name_th: str, name_en: str, credits: object, kind: str
+) -> CourseRow:
+    """Add a course; the code is unique after upper-casing."""
+    require(actor, Permission.MANAGE_COURSES)
+    return _course_write(ctx, actor, None, _course_values(code, name_th, name_en, credits, kind))
+
+
+def update_course(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    course_id: int,
+    code: str,
+    name_th: str,
+    name_en: str,
+    credits: object,
+    kind: str,
+) -> CourseRow:
+    """Change a course's code, names, credits or kind."""
+    require(actor, Permission.MANAGE_COURSES)
+    return _course_write(ctx, actor, course_id, _course_values(code, name_th, name_en, credits, kind))
+
+
+def set_course_archived(ctx: AppContext, *, actor: Actor, course_id: int, archived: bool) -> CourseRow:
+    """Archive (hide from new work) or unarchive a course."""
+    require(actor, Permission.MANAGE_COURSES)
+    return _course_write(ctx, actor, course_id, {"archived": bool(archived)})
+
+
+def list_courses(ctx: AppContext, *, actor: Actor, include_archived: bool = False) -> list[CourseRow]:
+    """Courses by code; archived ones only when asked."""
+    require(actor, Permission.VIEW_COURSES)
+    stmt = select(Course).order_by(Course.code)
+    if not include_archived:
+        stmt = stmt.where(Course.archived.is_(False))
+    with ctx.sessions.begin() as session:
+        return [_course_row(c) for c in session.scalars(stmt)]

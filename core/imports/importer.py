@@ -1,0 +1,272 @@
+"""Importing a term's students and registrations: validate every row, preview, then commit all or nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.access import Actor, Permission, require
+from core.context import AppContext
+from core.courses import section_key
+from core.errors import InvalidInput
+from core.imports.parse import parse_file
+from core.imports.rows import ImportIssue, RowCheck, header_issues, registration_keys, student_values
+from core.imports.write import write_registrations, write_students
+from core.progress import forget_history
+from db.models import Company, Course, CourseSection, Faculty, Program, Registration, Role, Student, User
+
+Progress = Callable[[float], None] | None
+CHUNK = 1000
+ADVISOR_ROLES = (Role.ADVISOR, Role.COORDINATOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a file would do: its issues, or how many rows it creates, updates and leaves unchanged."""
+
+    kind: str
+    errors: tuple[ImportIssue, ...]
+    created: int
+    updated: int
+    unchanged: int
+    rows: pd.DataFrame = field(compare=False)
+
+    def errors_frame(self) -> pd.DataFrame:
+        """The issues as a table with columns line, column, message."""
+        return pd.DataFrame([vars(e) for e in self.errors], columns=["line", "column", "message"])
+
+
+@dataclass
+class _Plan:
+    issues: list[ImportIssue] = field(default_factory=list)
+    create: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _tick(progress: Progress, value: float) -> None:
+    if progress is not None:
+        progress(min(1.0, max(0.0, value)))
+
+
+def _keyed(session: Session, model: Any) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    for row in session.scalars(select(model)):
+        for key in (row.name_en, row.name_th, row.code):  # codes win over names
+            keys[key.strip().casefold()] = (row.id, row.faculty_id) if model is Program else row.id
+    return keys
+
+
+def _existing_students(session: Session, codes: list[str]) -> dict[str, Student]:
+    found: dict[str, Student] = {}
+    for chunk in _chunks(sorted(set(codes))):
+        found.update(
+            {
+                s.student_code: s
+                for s in session.scalars(select(Student).where(Student.student_code.in_(chunk)))
+            }
+        )
+    return found
+
+
+def _check_rows(parsed: Any, kind: str, plan: _Plan) -> list[RowCheck]:
+    plan.issues += header_issues(parsed.header, kind)
+    if plan.issues:
+        return []
+    return [RowCheck(line, dict(zip(parsed.header, cells, strict=False))) for line, cells in parsed.rows]
+
+
+def _plan_students(session: Session, parsed: Any) -> _Plan:
+    plan = _Plan()
+    checks = _check_rows(parsed, "students", plan)
+    faculties, programs = _keyed(session, Faculty), _keyed(session, Program)
+    rows = [(c, student_values(c, faculties, programs)) for c in checks]
+    existing = _existing_students(session, [v["student_code"] for _, v in rows])
+    seen: dict[str, int] = {}
+    for check, values in rows:
+        code = values["student_code"]
+        if code in seen:
+            check.fail("student_code", f"{code} appears again (first on line {seen[code]}).")
+        seen.setdefault(code, check.line)
+        plan.issues += check.issues
+        if check.issues:
+            continue
+        current = existing.get(code)
+        values["line"] = check.line
+        if current is None:
+            plan.create.append(values)
+        elif any(getattr(current, k) != v for k, v in values.items() if k != "line"):
+            plan.update.append({**values, "id": current.id})
+        else:
+            plan.unchanged.append(values)
+    return plan
+
+
+def _references(session: Session, keys: list[dict[str, Any]]) -> dict[str, Any]:
+    codes = sorted({k["course_code"] for k in keys})
+    sections = {
+        (code, section_key(s.section), s.semester, s.academic_year): s.id
+        for s, code in session.execute(
+            select(CourseSection, Course.code)
+            .join(Course, Course.id == CourseSection.course_id)
+            .where(Course.code.in_(codes))
+        ).all()
+    }
+    advisors = dict(session.execute(select(User.username, User.id).where(User.role.in_(ADVISOR_ROLES))).all())
+    regs = sorted({k["company_registration_no"] for k in keys if k["company_registration_no"]})
+    companies = dict(
+        session.execute(
+            select(Company.registration_no, Company.id).where(Company.registration_no.in_(regs))
+        ).all()
+    )
+    students = {c: s.id for c, s in _existing_students(session, [k["student_code"] for k in keys]).items()}
+    return {
+        "courses": set(codes) & set(session.scalars(select(Course.code).where(Course.code.in_(codes)))),
+        "sections": sections,
+        "advisors": advisors,
+        "companies": companies,
+        "students": students,
+    }
+
+
+def _resolve(check: RowCheck, k: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
+    student_id = refs["students"].get(k["student_code"])
+    if k["student_code"] and student_id is None:
+        check.fail("student_code", f"no student {k['student_code']}; import the students file first.")
+    section_id = refs["sections"].get(
+        (k["course_code"], section_key(k["section"]), k["semester"], k["academic_year"])
+    )
+    if k["course_code"] and k["course_code"] not in refs["courses"]:
+        check.fail("course_code", f"unknown course {k['course_code']}.")
+    elif section_id is None and k["section"] and k["semester"] and k["academic_year"]:
+        term = f"{k['semester']}/{k['academic_year']}"
+        check.fail("section", f"course {k['course_code']} has no section {k['section']} in term {term}.")
+    advisor_id = refs["advisors"].get(k["advisor_username"])
+    if k["advisor_username"] and advisor_id is None:
+        check.fail("advisor_username", f"no advisor with username {k['advisor_username']}.")
+    company_id = refs["companies"].get(k["company_registration_no"])
+    if k["company_registration_no"] and company_id is None:
+        check.fail(
+            "company_registration_no", f"no company with registration no. {k['company_registration_no']}."
+        )
+    return {
+        "student_id": student_id,
+        "section_id": section_id,
+        "advisor_id": advisor_id,
+        "company_id": company_id,
+        "student_code": k["student_code"],
+        "line": check.line,
+    }
+
+
+def _existing_pairs(session: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    students = sorted({p[0] for p in pairs})
+    for chunk in _chunks(students):
+        stmt = select(Registration.student_id, Registration.section_id).where(
+            Registration.student_id.in_(chunk)
+        )
+        found.update((int(a), int(b)) for a, b in session.execute(stmt).all())
+    return found & pairs
+
+
+def _plan_registrations(session: Session, parsed: Any) -> _Plan:
+    plan = _Plan()
+    checks = _check_rows(parsed, "registrations", plan)
+    keys = [registration_keys(c) for c in checks]
+    refs = _references(session, keys) if keys else {}
+    rows = [(c, _resolve(c, k, refs)) for c, k in zip(checks, keys, strict=True)]
+    seen: dict[tuple[Any, Any], int] = {}
+    for check, values in rows:
+        pair = (values["student_id"], values["section_id"])
+        if None not in pair and pair in seen:
+            check.fail(
+                "section",
+                f"student {values['student_code']} is already in this section on line {seen[pair]}.",
+            )
+        seen.setdefault(pair, check.line)
+        plan.issues += check.issues
+    if plan.issues:
+        return plan
+    existing = _existing_pairs(session, {(v["student_id"], v["section_id"]) for _, v in rows})
+    for _, values in rows:
+        target = plan.unchanged if (values["student_id"], values["section_id"]) in existing else plan.create
+        target.append(values)
+    return plan
+
+
+PLANNERS = {"students": _plan_students, "registrations": _plan_registrations}
+
+
+def _plan(session: Session, kind: str, data: bytes, filename: str) -> _Plan:
+    if kind not in PLANNERS:
+        raise InvalidInput("Import students or registrations.")
+    return PLANNERS[kind](session, parse_file(data, filename))
+
+
+def _rows_frame(plan: _Plan) -> pd.DataFrame:
+    rows = [
+        (v["line"], v["student_code"], action)
+        for action, items in (("create", plan.create), ("update", plan.update), ("unchanged", plan.unchanged))
+        for v in items
+    ]
+    return pd.DataFrame(sorted(rows), columns=["line", "student_code", "action"])
+
+
+def preview_import(ctx: AppContext, *, actor: Actor, kind: str, data: bytes, filename: str) -> ImportPreview:
+    """Validate every row of the file and say what committing it would do; saves nothing."""
+    require(actor, Permission.IMPORT_REGISTRATIONS)
+    with ctx.sessions.begin() as session:
+        plan = _plan(session, kind, data, filename)
+    return ImportPreview(
+        kind, tuple(plan.issues), len(plan.create), len(plan.update), len(plan.unchanged), _rows_frame(plan)
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a commit did."""
+
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    seconds: float
+
+
+def commit_import(
+    ctx: AppContext, *, actor: Actor, kind: str, data: bytes, filename: str, progress: Progress = None
+) -> ImportResult:
+    """Validate again and save every row in one transaction; any issue saves nothing."""
+    require(actor, Permission.IMPORT_REGISTRATIONS)
+    started = time.perf_counter()
+    _tick(progress, 0.0)
+    with ctx.sessions.begin() as session:
+        plan = _plan(session, kind, data, filename)
+        if plan.issues:
+            raise InvalidInput(
+                f"The file has {len(plan.issues)} problems; nothing was saved. Fix them and upload again."
+            )
+        _tick(progress, 0.2)
+        writer = write_students if kind == "students" else write_registrations
+        writer(session, plan, actor.user_id, actor.ip, clock.now(), lambda f: _tick(progress, 0.2 + 0.8 * f))
+        if plan.create or plan.update:  # new rows or students moved between programs change the past
+            forget_history(session)
+    if plan.create or plan.update:
+        ctx.cache.bump("registrations", "courses", "lookups")
+    _tick(progress, 1.0)
+    return ImportResult(
+        kind, len(plan.create), len(plan.update), len(plan.unchanged), time.perf_counter() - started
+    )

@@ -1,0 +1,69 @@
+"""Postings: companies and their internship postings, Thai/English search with facets, placement picks.
+
+Public API:
+- `search_postings`, `export_postings`, `posting_detail` (`SearchResult`, `FacetCount`,
+  `PostingDetail`, `MAX_EXPORT`, `SORTS`): the search page and its export;
+- `create_posting`, `update_posting`, `set_posting_status`, `list_programs` (`PostingForm`,
+  `WORK_MODES`, `STATUSES`);
+- `list_companies`, `create_company`, `update_company`, `delete_company` (`CompanyForm`, `CompanyRow`);
+- `placement_choices`: open postings matching a search, split by the placement rule.
+"""
+
+from core.postings.companies import (
+    CompanyForm,
+    CompanyRow,
+    create_company,
+    delete_company,
+    list_companies,
+    update_company,
+)
+from core.postings.placement import PlacementChoices, placement_choices
+from core.postings.posting import (
+    STATUSES,
+    WORK_MODES,
+    PostingForm,
+    PostingSaved,
+    create_posting,
+    list_programs,
+    set_posting_status,
+    update_posting,
+)
+from core.postings.search import (
+    MAX_EXPORT,
+    SORTS,
+    FacetCount,
+    PostingDetail,
+    SearchResult,
+    export_postings,
+    posting_detail,
+    search_postings,
+)
+from core.postings.search_query import PostingQuery
+
+__all__ = [
+    "MAX_EXPORT",
+    "SORTS",
+    "STATUSES",
+    "WORK_MODES",
+    "CompanyForm",
+    "CompanyRow",
+    "FacetCount",
+    "PlacementChoices",
+    "PostingDetail",
+    "PostingForm",
+    "PostingQuery",
+    "PostingSaved",
+    "SearchResult",
+    "create_company",
+    "create_posting",
+    "delete_company",
+    "export_postings",
+    "list_companies",
+    "list_programs",
+    "placement_choices",
+    "posting_detail",
+    "search_postings",
+    "set_posting_status",
+    "update_company",
+    "update_posting",
+]

@@ -1,0 +1,82 @@
+"""Registrations: the vocabulary and state machine, transitions, committee votes, the review queue.
+
+Public API (what pages, the HTTP API, commands and other core packages use):
+- `states`: statuses, their named sets and order, labels, funnel stages, the transition table;
+- `transition`, `bulk_transition`: move registrations, one transaction each;
+- `vote`, `committee_status`, `awaiting_votes`: the section committee's decision;
+- `registration_detail`: one registration with its timeline and the actions open to the viewer;
+- `list_queue`, `count_queue`, `export_queue` with `QueueFilters` and `SORTS`: the review queue;
+- `headline_counts`, `latest_activity`: the home page;
+- `placement_problems` and the facts it reads: the one placement rule.
+"""
+
+from core.registrations import states
+from core.registrations.activity import Activity, HomeCounts, headline_counts, latest_activity
+from core.registrations.committee import (
+    CommitteeStatus,
+    MemberVote,
+    VoteOutcome,
+    awaiting_votes,
+    committee_status,
+    decision,
+    quorum,
+    vote,
+)
+from core.registrations.detail import ActionOption, RegistrationDetail, TimelineEntry, registration_detail
+from core.registrations.placement import (
+    Candidate,
+    PostingFacts,
+    candidate_of,
+    placement_problems,
+    posting_facts,
+)
+from core.registrations.queue import (
+    MAX_EXPORT,
+    QueueCursor,
+    QueueFilters,
+    QueuePage,
+    count_queue,
+    export_queue,
+    list_queue,
+)
+from core.registrations.queue_order import SORTS, column_ascending
+from core.registrations.transitions import MAX_BULK, BulkResult, TransitionResult, bulk_transition, transition
+
+__all__ = [
+    "MAX_BULK",
+    "MAX_EXPORT",
+    "SORTS",
+    "ActionOption",
+    "Activity",
+    "BulkResult",
+    "Candidate",
+    "CommitteeStatus",
+    "HomeCounts",
+    "MemberVote",
+    "PostingFacts",
+    "QueueCursor",
+    "QueueFilters",
+    "QueuePage",
+    "RegistrationDetail",
+    "TimelineEntry",
+    "TransitionResult",
+    "VoteOutcome",
+    "awaiting_votes",
+    "bulk_transition",
+    "candidate_of",
+    "column_ascending",
+    "committee_status",
+    "count_queue",
+    "decision",
+    "export_queue",
+    "headline_counts",
+    "latest_activity",
+    "list_queue",
+    "placement_problems",
+    "posting_facts",
+    "quorum",
+    "registration_detail",
+    "states",
+    "transition",
+    "vote",
+]

@@ -1,0 +1,129 @@
+"""Whether a registration may be placed into a posting: the one rule, and the postings a reviewer can pick.
+
+A placement needs a posting that is open, has a slot left, runs during the registration's term
+(an unset period end counts as open-ended) and is open to the student's program (a posting with
+no program list is open to all). core.workflow_store refuses a placement that breaks any of these,
+under the row locks of the section and the posting; the picker offers only postings that pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound
+from core.registrations.states import PLACED
+from core.terms import TermWindow, term_window
+from db.models import (
+    Company,
+    CourseSection,
+    Internship,
+    PostingStatus,
+    Registration,
+    Student,
+    internship_programs,
+)
+
+
+@dataclass(frozen=True)
+class PostingFacts:
+    """What the placement rule needs to know about a posting."""
+
+    id: int
+    title: str
+    company: str
+    status: str
+    slots: int
+    taken: int
+    period_start: date | None
+    period_end: date | None
+    program_ids: tuple[int, ...]
+
+    @property
+    def slots_left(self) -> int:
+        """Slots not yet held by a placed, in-progress or completed student."""
+        return max(0, self.slots - self.taken)
+
+    def label(self) -> str:
+        """Enough to tell postings apart in a picker: title, company, slots left, period."""
+        period = f"{self.period_start or '…'} – {self.period_end or '…'}"
+        return f"#{self.id} {self.title} — {self.company} · {self.slots_left} of {self.slots} left · {period}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registration's term and the student's program: what a posting is checked against."""
+
+    term: TermWindow
+    program_id: int
+
+
+def placement_problems(posting: PostingFacts, candidate: Candidate) -> list[str]:
+    """Every reason the posting cannot take this registration (empty: it can)."""
+    problems = []
+    if posting.status != PostingStatus.OPEN.value:
+        problems.append(f"Posting #{posting.id} is closed.")
+    if posting.taken >= posting.slots:
+        problems.append(f"Posting #{posting.id} is full: all {posting.slots} slots are taken.")
+    term = candidate.term
+    if not term.overlaps(posting.period_start, posting.period_end):
+        problems.append(
+            f"Posting #{posting.id} runs {posting.period_start or '…'} to {posting.period_end or '…'}, "
+            f"outside term {term.semester}/{term.academic_year} ({term.start} to {term.end})."
+        )
+    if posting.program_ids and candidate.program_id not in posting.program_ids:
+        problems.append(f"Posting #{posting.id} is not open to the student's program.")
+    return problems
+
+
+def posting_facts(session: Session, ids: list[int], *, lock: bool = False) -> dict[int, PostingFacts]:
+    """The facts of these postings; `lock` reads slots taken as a locking read (inside a placement)."""
+    if not ids:
+        return {}
+    taken = (
+        select(Registration.internship_id, func.count())
+        .where(Registration.internship_id.in_(ids), Registration.status.in_(PLACED))
+        .group_by(Registration.internship_id)
+    )
+    if lock:  # see workflow_store._placed_count: a plain read would miss a concurrent placement
+        taken = taken.with_for_update(read=True)
+    counts = dict(session.execute(taken).all())
+    link = internship_programs.c
+    programs: dict[int, list[int]] = {}
+    for posting_id, program_id in session.execute(
+        select(link.internship_id, link.program_id).where(link.internship_id.in_(ids))
+    ):
+        programs.setdefault(posting_id, []).append(program_id)
+    rows = session.execute(
+        select(Internship, Company.name_th)
+        .join(Company, Company.id == Internship.company_id)
+        .where(Internship.id.in_(ids))
+    ).all()
+    return {p.id: _facts(p, name, int(counts.get(p.id, 0)), programs.get(p.id, [])) for p, name in rows}
+
+
+def _facts(p: Internship, company: str, taken: int, programs: list[int]) -> PostingFacts:
+    status = p.status.value if isinstance(p.status, PostingStatus) else str(p.status)
+    return PostingFacts(
+        p.id, p.title, company, status, p.slots, taken, p.period_start, p.period_end, tuple(sorted(programs))
+    )
+
+
+def candidate_of(session: Session, registration_id: int, calendar: str) -> Candidate:
+    """The term window and the student's program of a registration."""
+    stmt: Any = (
+        select(CourseSection.academic_year, CourseSection.semester, Student.program_id)
+        .select_from(Registration)
+        .join(CourseSection, CourseSection.id == Registration.section_id)
+        .join(Student, Student.id == Registration.student_id)
+        .where(Registration.id == registration_id)
+    )
+    found = session.execute(stmt).first()
+    if found is None:
+        raise NotFound("No such registration.")
+    year, semester, program_id = found
+    return Candidate(term_window(int(year), int(semester), calendar), int(program_id))

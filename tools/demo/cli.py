@@ -1,0 +1,114 @@
+"""Demo data: `python manage.py demo --size small|large [--if-empty] [--reset] [--seed N]`."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, date, datetime
+
+from db.engine import Database, make_database
+from tools.demo.load import (
+    IndexText,
+    Loader,
+    Result,
+    analyze,
+    default_index_text,
+    existing_users,
+    has_students,
+    indexes_dropped,
+    is_mysql,
+    load_connection,
+    max_ids,
+    password_table,
+)
+from tools.demo.load import reset as reset_tables
+from tools.demo.reference import SIZES, Generator, Size
+
+__all__ = ["SIZES", "Result", "load", "main", "password_table"]
+
+
+def _generate(
+    db: Database,
+    result: Result,
+    size: Size,
+    rng: random.Random,
+    now: datetime,
+    index_text: IndexText | None,
+    rounds: int,
+    drop_indexes: bool,
+) -> None:
+    """Everything in one transaction, with the secondary indexes dropped meanwhile."""
+    existing = existing_users(db.engine)
+    with indexes_dropped(db.engine, drop_indexes), load_connection(db.engine) as conn, conn.begin():
+        loader = Loader(conn, result.stats, threaded=is_mysql(conn))
+        gen = Generator(rng, now, index_text, rounds, loader, max_ids(conn))
+        try:
+            gen.run(size, existing)
+        finally:
+            loader.close()
+            if gen.indexer is not None:
+                gen.indexer.stop()
+        result.passwords = gen.passwords
+
+
+def load(
+    db: Database,
+    size: str = "small",
+    *,
+    seed: int = 42,
+    today: date | None = None,
+    index_text: IndexText | None = None,
+    rounds: int = 12,
+    reset: bool = False,
+    drop_indexes: bool = True,
+) -> Result:
+    """Load the demo data set `size` unless students exist (`reset` first empties every table)."""
+    started = time.perf_counter()
+    if reset:
+        reset_tables(db.engine)
+    elif has_students(db.engine):
+        return Result(loaded=False)
+    now = datetime.combine(today or datetime.now(UTC).date(), datetime.min.time(), UTC)
+    result = Result(loaded=True)
+    _generate(db, result, SIZES[size], random.Random(seed), now, index_text, rounds, drop_indexes)
+    indexed = time.perf_counter()
+    analyze(db.engine)
+    result.stats.add("(analyze)", 0, time.perf_counter() - indexed)
+    result.wall_s = time.perf_counter() - started
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit status (1: data already there and no --if-empty)."""
+    from core.config import get_settings
+
+    parser = argparse.ArgumentParser(description="Load Thai/English demo data into the database.")
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--if-empty", action="store_true", help="exit 0 quietly if students exist already")
+    parser.add_argument("--reset", action="store_true", help="delete every row of every table first")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--today", type=date.fromisoformat, help="pin today (YYYY-MM-DD) for identical data")
+    parser.add_argument("--database-url", help="default: the configured DATABASE_URL")
+    parser.add_argument("--keep-indexes", action="store_true", help="keep secondary indexes during the load")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    db = make_database(args.database_url or settings.database_url)
+    try:
+        result = load(db, args.size, seed=args.seed, today=args.today, index_text=default_index_text(),
+                      rounds=settings.bcrypt_rounds, reset=args.reset,
+                      drop_indexes=not args.keep_indexes)  # fmt: skip
+    finally:
+        db.engine.dispose()
+    if not result.loaded:
+        print("Demo data is already loaded (students exist); nothing to do. Use --reset to reload.")
+        return 0 if args.if_empty else 1
+    print(result.stats.report(result.wall_s))
+    print(f"Loaded the {args.size} demo data set in {result.wall_s:.1f} s.")
+    print(password_table(result.passwords))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
