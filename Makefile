@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 REQ_STAMP := $(VENV)/.stamp-runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.stamp-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint format migrate demo demo-large bench e2e-deps clean
+.PHONY: run test lint format migrate demo demo-large bench e2e-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ demo: $(REQ_STAMP)
 
 demo-large: $(REQ_STAMP)
 	$(BIN)/python manage.py demo --size large
+
+# Translations (Babel): extract every msgid into locale/messages.pot, merge it into the Thai and
+# English catalogs, compile the .mo files. Translate the new entries in locale/th/LC_MESSAGES/messages.po;
+# `make test` fails while one is missing, untranslated or fuzzy.
+messages: $(DEV_STAMP)
+	$(BIN)/python -m tools.messages update
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench

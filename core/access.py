@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from core import security_log
 from core.errors import PermissionDenied
+from core.i18n import N_, Text, msg
 from db.models import Role
 
 
@@ -29,6 +30,13 @@ class Permission(StrEnum):
 
 _ALL = frozenset(Permission)
 ROLE_NAMES = [r.value for r in Role]
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.ADVISOR: N_("Advisor"),
+    Role.STAFF: N_("Staff"),
+    Role.MANAGER: N_("Manager"),
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,
@@ -69,6 +77,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 DEFAULT_NEW_ROLE = Role.STAFF
 
 
+def role_text(role: Role) -> Text:
+    """A role to put in a message, read in the reader's language."""
+    return msg(ROLE_LABELS[role])
+
+
 @dataclass(frozen=True)
 class Actor:
     """The signed-in user on whose behalf a service runs."""
@@ -80,6 +93,7 @@ class Actor:
     session_id: int | None = None
     ip: str | None = None
     must_change_password: bool = False
+    language: str | None = None  # None: the office's default language
 
     def can(self, permission: Permission) -> bool:
         """Whether this actor's role grants `permission`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from core import audit, monitoring
+from core import audit, i18n, monitoring
 from core.config import Settings, get_settings
 from core.context import AppContext, build_context, get_context, set_context
 from db.migrate import upgrade
@@ -23,6 +23,7 @@ def bootstrap(settings: Settings | None = None) -> AppContext:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if settings.auto_migrate:
         upgrade(settings.database_url)
+    i18n.set_timezone(settings.timezone)
     ctx = build_context(settings)
     audit.install_security_sink(ctx.sessions)
     monitoring.install()

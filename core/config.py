@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,18 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     # Bring the schema to the newest revision when the app starts (one replica at a time).
     auto_migrate: bool = True
+    # The interface language of users who have not chosen one, and the zone times are shown in.
+    default_language: Literal["th", "en"] = "th"
+    timezone: str = "Asia/Bangkok"
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"TIMEZONE {value!r} is not a time zone name such as Asia/Bangkok") from None
+        return value
 
     @field_validator("term_calendar")
     @classmethod

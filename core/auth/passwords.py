@@ -12,6 +12,7 @@ from pathlib import Path
 import bcrypt
 
 from core.errors import InvalidInput
+from core.i18n import Text, msg, together
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -65,22 +66,22 @@ def is_common(password: str) -> bool:
     return lowered in common or (len(stripped) >= 6 and stripped in common)
 
 
-def policy_problems(password: str, *, username: str = "", organisation: str = "") -> list[str]:
+def policy_problems(password: str, *, username: str = "", organisation: str = "") -> list[Text]:
     """Every rule the password breaks, as messages safe to show (empty = acceptable)."""
-    problems = []
+    problems: list[Text] = []
     length = len(unicodedata.normalize("NFC", password))
     if length < MIN_LENGTH:
-        problems.append(f"Password must be at least {MIN_LENGTH} characters long.")
+        problems.append(msg("Password must be at least {n} characters long.", n=MIN_LENGTH))
     if length > MAX_LENGTH:
-        problems.append(f"Password must be at most {MAX_LENGTH} characters long.")
+        problems.append(msg("Password must be at most {n} characters long.", n=MAX_LENGTH))
     lowered = password.lower()
     if is_common(password):
-        problems.append("This password is too common; choose a less guessable one.")
+        problems.append(msg("This password is too common; choose a less guessable one."))
     if username and len(username) >= 3 and username.lower() in lowered:
-        problems.append("Password must not contain your username.")
+        problems.append(msg("Password must not contain your username."))
     org = organisation.strip().lower()
     if org and (org in lowered or org.replace(" ", "") in lowered.replace(" ", "")):
-        problems.append("Password must not contain the organisation's name.")
+        problems.append(msg("Password must not contain the organisation's name."))
     return problems
 
 
@@ -88,4 +89,4 @@ def check_policy(password: str, *, username: str = "", organisation: str = "") -
     """Raise InvalidInput listing every broken rule."""
     problems = policy_problems(password, username=username, organisation=organisation)
     if problems:
-        raise InvalidInput(" ".join(problems))
+        raise InvalidInput(together(*problems))

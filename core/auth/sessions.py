@@ -67,6 +67,7 @@ def resume(
             session_id=row.id,
             ip=ip or row.ip,
             must_change_password=user.must_change_password,
+            language=user.language,
         )
 
 

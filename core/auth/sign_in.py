@@ -127,7 +127,9 @@ def _succeed(
     row, ticket = _new_session(ctx, session, user, ip, agent)
     session.add(LoginAttempt(username=user.username, ip=ip, success=True, at=now))
     audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id, ip=ip)
-    actor = Actor(user.id, user.username, user.full_name, user.role, session_id=row.id, ip=ip)
+    actor = Actor(
+        user.id, user.username, user.full_name, user.role, session_id=row.id, ip=ip, language=user.language
+    )
     security_log.event("login", actor)
     return LoginResult(actor=actor, ticket=ticket, must_change_password=user.must_change_password)
 

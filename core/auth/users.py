@@ -15,8 +15,10 @@ from core import clock, security_log
 from core.access import Actor, Permission, require
 from core.auth.passwords import check_policy, hash_password, verify_password
 from core.auth.sessions import SessionInfo, active_sessions, revoke_all
+from core.cleaning import clean_email, clean_text
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import LANGUAGES, N_
 from db.models import Role, User, UserSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
@@ -54,19 +56,11 @@ def _row(user: User) -> UserRow:
 
 
 def _clean_name(full_name: str) -> str:
-    name = unicodedata.normalize("NFC", full_name).strip()
-    if not 2 <= len(name) <= 200:
-        raise InvalidInput("Full name must be 2 to 200 characters.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise InvalidInput("Full name must not contain control or invisible characters.")
-    return name
+    return clean_text(full_name, N_("Full name"), low=2, high=200)
 
 
 def _clean_email(email: str | None) -> str | None:
-    value = (email or "").strip()
-    if value and (len(value) > 254 or not EMAIL.match(value)):
-        raise InvalidInput("Email address is not valid.")
-    return value or None
+    return clean_email(email, N_("Email address"))
 
 
 def _get(session: Session, user_id: int) -> User:
@@ -121,7 +115,7 @@ def create_user(
     with ctx.change(actor, "users", "lookups") as change:  # names on dashboards and in pickers
         session = change.session
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"The username {username} is already taken.")
+            raise Conflict("The username {username} is already taken.", username=username)
         user = User(
             username=username,
             full_name=_clean_name(full_name),
@@ -219,18 +213,41 @@ def profile(ctx: AppContext, *, actor: Actor) -> UserRow:
         return _row(_get(session, actor.user_id))
 
 
-def update_profile(ctx: AppContext, *, actor: Actor, full_name: str, email: str | None) -> UserRow:
-    """Change one's own name and email."""
+def _clean_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidInput("Choose Thai or English.")
+    return language
+
+
+def update_profile(
+    ctx: AppContext, *, actor: Actor, full_name: str, email: str | None, language: str | None = None
+) -> UserRow:
+    """Change one's own name, email and (if given) interface language."""
     with ctx.change(actor, "users", "lookups") as change:
         user = _get(change.session, actor.user_id)
-        before = {"full_name": user.full_name, "email": user.email}
+        before = {"full_name": user.full_name, "email": user.email, "language": user.language}
         user.full_name, user.email = _clean_name(full_name), _clean_email(email)
-        after = {"full_name": user.full_name, "email": user.email}
+        if language is not None:
+            user.language = _clean_language(language)
+        after = {"full_name": user.full_name, "email": user.email, "language": user.language}
         change.audit("user.profile", "user", user.id, before=before, after=after)
         return _row(user)
 
 
-def change_password(ctx: AppContext, *, actor: Actor, current: str, new: str) -> int:
+def set_language(ctx: AppContext, *, actor: Actor, language: str) -> None:
+    """Choose one's own interface language (th or en)."""
+    language = _clean_language(language)
+    with ctx.change(actor) as change:
+        user = _get(change.session, actor.user_id)
+        before, user.language = user.language, language
+        change.audit(
+            "user.language", "user", user.id, before={"language": before}, after={"language": language}
+        )
+
+
+def change_password(
+    ctx: AppContext, *, actor: Actor, current: str, new: str, repeated: str | None = None
+) -> int:
     """Change one's own password (current one required); other sessions end. Returns how many."""
     with ctx.change(actor) as change:
         user = _get(change.session, actor.user_id)
@@ -238,6 +255,8 @@ def change_password(ctx: AppContext, *, actor: Actor, current: str, new: str) ->
             raise InvalidInput("The current password is not correct.")
         if new == current:
             raise InvalidInput("The new password must differ from the current one.")
+        if repeated is not None and repeated != new:
+            raise InvalidInput("The two new passwords differ.")
         check_policy(new, username=user.username, organisation=ctx.settings.organisation_name)
         user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
         user.must_change_password, user.password_changed_at = False, clock.now()
@@ -260,7 +279,7 @@ def set_password_by_username(ctx: AppContext, *, username: str, password: str) -
     with ctx.change(None) as change:
         user = change.session.scalar(select(User).where(User.username == username.strip().lower()))
         if user is None:
-            raise NotFound(f"No user named {username}.")
+            raise NotFound("No user named {username}.", username=username)
         check_policy(password, username=user.username, organisation=ctx.settings.organisation_name)
         user.password_hash = hash_password(password, ctx.settings.bcrypt_rounds)
         user.must_change_password, user.password_changed_at = False, clock.now()

@@ -31,6 +31,8 @@ class User(Timestamps, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # "th" or "en"; None: the office's default language.
+    language: Mapped[str | None] = mapped_column(String(5))
 
 
 class UserSession(Base):
