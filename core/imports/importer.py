@@ -16,7 +16,9 @@ from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.courses import section_key
 from core.errors import InvalidInput
+from core.i18n import N_, msg, term_text
 from core.imports.parse import parse_file
+from core.imports.references import KINDS, Choice, Reference
 from core.imports.rows import ImportIssue, RowCheck, header_issues, registration_keys, student_values
 from core.imports.write import write_registrations, write_students
 from core.progress import forget_history
@@ -38,9 +40,10 @@ class ImportPreview:
     unchanged: int
     rows: pd.DataFrame = field(compare=False)
 
-    def errors_frame(self) -> pd.DataFrame:
-        """The issues as a table with columns line, column, message."""
-        return pd.DataFrame([vars(e) for e in self.errors], columns=["line", "column", "message"])
+    def errors_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The issues as a table with columns line, column, message (the message in `lang`)."""
+        rows = [(e.line, e.column, e.message.render(lang)) for e in self.errors]
+        return pd.DataFrame(rows, columns=["line", "column", "message"])
 
 
 @dataclass
@@ -61,12 +64,10 @@ def _tick(progress: Progress, value: float) -> None:
         progress(min(1.0, max(0.0, value)))
 
 
-def _keyed(session: Session, model: Any) -> dict[str, Any]:
-    keys: dict[str, Any] = {}
-    for row in session.scalars(select(model)):
-        for key in (row.name_en, row.name_th, row.code):  # codes win over names
-            keys[key.strip().casefold()] = (row.id, row.faculty_id) if model is Program else row.id
-    return keys
+def _named(session: Session, model: Any, kind: str) -> Reference:
+    """Faculties, programs or courses by code, Thai or English name."""
+    rows = session.execute(select(model.id, model.code, model.name_th, model.name_en)).all()
+    return Reference(kind, [Choice(int(i), f"{code} ({en})", (code, th, en)) for i, code, th, en in rows])
 
 
 def _existing_students(session: Session, codes: list[str]) -> dict[str, Student]:
@@ -91,14 +92,21 @@ def _check_rows(parsed: Any, kind: str, plan: _Plan) -> list[RowCheck]:
 def _plan_students(session: Session, parsed: Any) -> _Plan:
     plan = _Plan()
     checks = _check_rows(parsed, "students", plan)
-    faculties, programs = _keyed(session, Faculty), _keyed(session, Program)
-    rows = [(c, student_values(c, faculties, programs)) for c in checks]
+    faculties, programs = (
+        _named(session, Faculty, KINDS["faculty"]),
+        _named(session, Program, KINDS["program"]),
+    )
+    faculty_of = dict(session.execute(select(Program.id, Program.faculty_id)).all())
+    rows = [(c, student_values(c, faculties, programs, faculty_of)) for c in checks]
     existing = _existing_students(session, [v["student_code"] for _, v in rows])
     seen: dict[str, int] = {}
     for check, values in rows:
         code = values["student_code"]
         if code in seen:
-            check.fail("student_code", f"{code} appears again (first on line {seen[code]}).")
+            check.fail(
+                "student_code",
+                msg("{code} appears again (first on line {seen}).", code=code, seen=seen[code]),
+            )
         seen.setdefault(code, check.line)
         plan.issues += check.issues
         if check.issues:
@@ -115,28 +123,26 @@ def _plan_students(session: Session, parsed: Any) -> _Plan:
 
 
 def _references(session: Session, keys: list[dict[str, Any]]) -> dict[str, Any]:
-    codes = sorted({k["course_code"] for k in keys})
     sections = {
-        (code, section_key(s.section), s.semester, s.academic_year): s.id
-        for s, code in session.execute(
-            select(CourseSection, Course.code)
-            .join(Course, Course.id == CourseSection.course_id)
-            .where(Course.code.in_(codes))
-        ).all()
+        (s.course_id, section_key(s.section), s.semester, s.academic_year): s.id
+        for s in session.scalars(select(CourseSection).where(CourseSection.archived.is_(False)))
     }
-    advisors = dict(session.execute(select(User.username, User.id).where(User.role.in_(ADVISOR_ROLES))).all())
-    regs = sorted({k["company_registration_no"] for k in keys if k["company_registration_no"]})
-    companies = dict(
-        session.execute(
-            select(Company.registration_no, Company.id).where(Company.registration_no.in_(regs))
-        ).all()
-    )
+    people = session.execute(
+        select(User.id, User.username, User.full_name).where(
+            User.role.in_(ADVISOR_ROLES), User.active.is_(True)
+        )
+    ).all()
+    firms = session.execute(
+        select(Company.id, Company.registration_no, Company.name_th, Company.name_en)
+    ).all()
     students = {c: s.id for c, s in _existing_students(session, [k["student_code"] for k in keys]).items()}
     return {
-        "courses": set(codes) & set(session.scalars(select(Course.code).where(Course.code.in_(codes)))),
+        "courses": _named(session, Course, KINDS["course"]),
         "sections": sections,
-        "advisors": advisors,
-        "companies": companies,
+        "advisors": Reference(KINDS["advisor"], [Choice(i, f"{u} ({n})", (u, n)) for i, u, n in people]),
+        "companies": Reference(
+            KINDS["company"], [Choice(i, f"{no} ({th})", (no, th, en)) for i, no, th, en in firms]
+        ),
         "students": students,
     }
 
@@ -144,31 +150,41 @@ def _references(session: Session, keys: list[dict[str, Any]]) -> dict[str, Any]:
 def _resolve(check: RowCheck, k: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
     student_id = refs["students"].get(k["student_code"])
     if k["student_code"] and student_id is None:
-        check.fail("student_code", f"no student {k['student_code']}; import the students file first.")
-    section_id = refs["sections"].get(
-        (k["course_code"], section_key(k["section"]), k["semester"], k["academic_year"])
-    )
-    if k["course_code"] and k["course_code"] not in refs["courses"]:
-        check.fail("course_code", f"unknown course {k['course_code']}.")
-    elif section_id is None and k["section"] and k["semester"] and k["academic_year"]:
-        term = f"{k['semester']}/{k['academic_year']}"
-        check.fail("section", f"course {k['course_code']} has no section {k['section']} in term {term}.")
-    advisor_id = refs["advisors"].get(k["advisor_username"])
-    if k["advisor_username"] and advisor_id is None:
-        check.fail("advisor_username", f"no advisor with username {k['advisor_username']}.")
-    company_id = refs["companies"].get(k["company_registration_no"])
-    if k["company_registration_no"] and company_id is None:
         check.fail(
-            "company_registration_no", f"no company with registration no. {k['company_registration_no']}."
+            "student_code", msg("no student {code}; import the students file first.", code=k["student_code"])
+        )
+    course_id = _find(check, "course_code", k["course_code"], refs["courses"])
+    term = (k["semester"], k["academic_year"])
+    section_id = refs["sections"].get((course_id, section_key(k["section"]), *term))
+    if course_id is not None and section_id is None and k["section"] and None not in term:
+        check.fail(
+            "section",
+            msg(
+                "course {course} has no section {section} in term {term}.",
+                course=k["course_code"],
+                section=k["section"],
+                term=term_text(*term),
+            ),
         )
     return {
         "student_id": student_id,
         "section_id": section_id,
-        "advisor_id": advisor_id,
-        "company_id": company_id,
+        "advisor_id": _find(check, "advisor_username", k["advisor_username"], refs["advisors"]),
+        "company_id": _find(
+            check, "company_registration_no", k["company_registration_no"], refs["companies"]
+        ),
         "student_code": k["student_code"],
         "line": check.line,
     }
+
+
+def _find(check: RowCheck, column: str, value: str, reference: Reference) -> int | None:
+    if not value:
+        return None
+    found, problem = reference.find(value)
+    if problem is not None:
+        check.fail(column, problem)
+    return found
 
 
 def _existing_pairs(session: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -194,7 +210,11 @@ def _plan_registrations(session: Session, parsed: Any) -> _Plan:
         if None not in pair and pair in seen:
             check.fail(
                 "section",
-                f"student {values['student_code']} is already in this section on line {seen[pair]}.",
+                msg(
+                    "student {student_code} is already in this section on line {seen}.",
+                    student_code=values["student_code"],
+                    seen=seen[pair],
+                ),
             )
         seen.setdefault(pair, check.line)
         plan.issues += check.issues
@@ -214,6 +234,10 @@ def _plan(session: Session, kind: str, data: bytes, filename: str) -> _Plan:
     if kind not in PLANNERS:
         raise InvalidInput("Import students or registrations.")
     return PLANNERS[kind](session, parse_file(data, filename))
+
+
+# What the preview's action column says (msgids).
+ACTION_LABELS = {"create": N_("New"), "update": N_("Updated"), "unchanged": N_("Unchanged")}
 
 
 def _rows_frame(plan: _Plan) -> pd.DataFrame:
@@ -257,7 +281,8 @@ def commit_import(
         plan = _plan(session, kind, data, filename)
         if plan.issues:
             raise InvalidInput(
-                f"The file has {len(plan.issues)} problems; nothing was saved. Fix them and upload again."
+                "The file has {length} problems; nothing was saved. Fix them and upload again.",
+                length=len(plan.issues),
             )
         _tick(progress, 0.2)
         writer = write_students if kind == "students" else write_registrations

@@ -35,8 +35,17 @@ def decode_text(data: bytes) -> tuple[str, str]:
     )
 
 
+DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a comma
+
+
+def delimiter(text: str) -> str:
+    """The separator of a CSV: whichever of , ; or tab the header line uses most (a comma on a tie)."""
+    header = next((line for line in io.StringIO(text) if line.strip()), "")
+    return max(DELIMITERS, key=header.count)
+
+
 def _csv_rows(text: str) -> list[tuple[int, tuple[str, ...]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     rows: list[tuple[int, tuple[str, ...]]] = []
     start = 1
     try:
@@ -47,7 +56,9 @@ def _csv_rows(text: str) -> list[tuple[int, tuple[str, ...]]]:
             if len(rows) > MAX_ROWS + 1:
                 break
     except csv.Error as exc:
-        raise InvalidInput(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from None
+        raise InvalidInput(
+            "Line {line_num}: the CSV is malformed ({exc}).", line_num=reader.line_num, exc=exc
+        ) from None
     return rows
 
 
@@ -97,7 +108,8 @@ def parse_file(data: bytes, filename: str) -> ParsedFile:
     """Header and rows of a .csv or .xlsx upload; InvalidInput when empty, too big or unreadable."""
     if len(data) > MAX_BYTES:
         raise InvalidInput(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files."
+            "The file is larger than {value} MB; split it into smaller files.",
+            value=MAX_BYTES // (1024 * 1024),
         )
     if not data.strip():
         raise InvalidInput("The file is empty.")
@@ -113,6 +125,8 @@ def parse_file(data: bytes, filename: str) -> ParsedFile:
     if len(rows) == 1:
         raise InvalidInput("The file has a header but no data rows.")
     if len(rows) - 1 > MAX_ROWS:
-        raise InvalidInput(f"The file has more than {MAX_ROWS:,} data rows; split it into smaller files.")
+        raise InvalidInput(
+            "The file has more than {MAX_ROWS:,} data rows; split it into smaller files.", MAX_ROWS=MAX_ROWS
+        )
     header = tuple(c.strip().lstrip("\ufeff").lower() for c in rows[0][1])
     return ParsedFile(header, tuple(rows[1:]), encoding)

@@ -234,3 +234,59 @@ def test_a_section_written_4_finds_section_04(ctx: AppContext, office) -> None:
         ctx, actor=office, kind="registrations", data=text.encode(), filename="r.csv"
     )
     assert preview.errors == () and preview.created == 1
+
+
+def test_a_reference_is_found_by_code_thai_or_english_name_word_or_prefix() -> None:
+    from core.imports.references import Choice, Reference
+
+    faculties = Reference(
+        "faculty",
+        [
+            Choice(1, "ENG (Faculty of Engineering)", ("ENG", "คณะวิศวกรรมศาสตร์", "Faculty of Engineering")),
+            Choice(2, "SCI (Faculty of Science)", ("SCI", "คณะวิทยาศาสตร์", "Faculty of Science")),
+        ],
+    )
+    for cell in ("eng", "  Faculty   of engineering ", "Engineering", "คณะวิศวกรรมศาสตร์", "คณะวิศว"):
+        assert faculties.find(cell) == (1, None), cell
+    found, why = faculties.find("Enginering")
+    assert found is None and str(why) == (
+        "unknown faculty 'Enginering': did you mean ENG (Faculty of Engineering)?"
+    )
+    found, why = faculties.find("Faculty")
+    assert found is None and str(why) == (
+        "'Faculty' could be more than one faculty: ENG (Faculty of Engineering), SCI (Faculty of Science)."
+    )
+    assert "คณะ" in why.render("th")  # the kind is named in the reader's language
+    found, why = faculties.find("Medicine")
+    assert found is None and str(why) == "unknown faculty 'Medicine' (give its code, Thai or English name)."
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_separated_by_semicolons_or_tabs_is_read(ctx: AppContext, office, separator: str) -> None:
+    text = _students_csv(3).replace(",", separator)
+    result = _commit(ctx, office, "students", text)
+    assert (result.created, result.updated) == (3, 0)
+
+
+def test_a_year_written_2569_and_one_written_2026_import_the_same(ctx: AppContext, office) -> None:
+    _commit(ctx, office, "students", _students_csv(2))
+    first = _commit(ctx, office, "registrations", _regs_csv(2).replace(",2026,", ",2569,"))
+    assert first.created == 2
+    again = _commit(ctx, office, "registrations", _regs_csv(2))  # the same rows, the year in CE
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_each_template_carries_one_example_row_that_imports_cleanly(
+    ctx: AppContext, office, make_actor
+) -> None:
+    from core.imports import COLUMNS, template
+
+    make_actor("advisor", "somsri.k")
+    with ctx.sessions.begin() as s:
+        f.company(s, registration_no="0105556012345")
+    for kind in ("students", "registrations"):
+        lines = template(kind).decode("utf-8-sig").splitlines()
+        assert len(lines) == 2 and lines[0].split(",") == list(COLUMNS[kind])
+        preview = imports.preview_import(ctx, actor=office, kind=kind, data=template(kind), filename="t.csv")
+        assert not preview.errors and preview.created == 1, preview.errors
+        _commit(ctx, office, kind, template(kind).decode("utf-8-sig"))
