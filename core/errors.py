@@ -1,12 +1,23 @@
-"""Domain errors whose message is safe to show to a user."""
+"""Domain errors: a message safe to show, carried as a Text that pages render in the reader's language."""
+
+from __future__ import annotations
+
+from core.i18n import Text
 
 
 class DomainError(Exception):
-    """A failure the user can act on; its message is safe to display."""
+    """A failure the user can act on.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Raise with an English msgid and its named parameters, `InvalidInput("Capacity must be at
+    least {n}.", n=3)`, or a ready Text; `message` is the English rendering (logs and tests),
+    `text` what pages render in the reader's language.
+    """
+
+    def __init__(self, message: str | Text, /, **params: object) -> None:
+        text = message if isinstance(message, Text) else Text(message, tuple(params.items()))
+        super().__init__(str(text))
+        self.text = text
+        self.message = str(text)
 
 
 class NotFound(DomainError):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+
+from core.i18n import translate_columns
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice/Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +28,11 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(_neutralise).astype(object)
     out.columns = [_neutralise(str(c)) for c in out.columns]
     return out
+
+
+def with_headers(frame: pd.DataFrame, headers: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """`frame` with its columns named in `lang` (`headers` maps a column to its msgid)."""
+    return frame.rename(columns=translate_columns(headers, lang))
 
 
 def _naive_times(df: pd.DataFrame) -> pd.DataFrame:

@@ -3,12 +3,12 @@
 Public API: `list_courses`, `create_course`, `update_course`, `set_course_archived` (`CourseRow`);
 `list_sections`, `save_section`, `set_section_archived`, `delete_section`, `section_warnings`
 (`SectionRow`); `lookups` (`Lookups`: the cached id/label lists for filters and pickers);
-`section_key` (how section labels compare).
+`section_key` (how section labels compare); `KIND_LABELS` (course kinds as msgids).
 """
 
 from core.courses.course import CourseRow, create_course, list_courses, set_course_archived, update_course
 from core.courses.lookups import Lookups, lookups
-from core.courses.rules import section_key
+from core.courses.rules import KIND_LABELS, section_key
 from core.courses.sections import (
     SectionRow,
     delete_section,
@@ -19,6 +19,7 @@ from core.courses.sections import (
 )
 
 __all__ = [
+    "KIND_LABELS",
     "CourseRow",
     "Lookups",
     "SectionRow",

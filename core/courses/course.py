@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require
+from core.cleaning import clean_int, clean_text
 from core.context import AppContext
-from core.courses.rules import clean_code, clean_int, clean_kind, clean_text
+from core.courses.rules import clean_code, clean_kind
 from core.errors import Conflict, NotFound
+from core.i18n import N_
 from db.models import Course
 
 NAMESPACES = ("courses", "registrations", "lookups")
@@ -37,25 +39,28 @@ def _course_row(c: Course) -> CourseRow:
 def _course_values(code: str, name_th: str, name_en: str, credits: object, kind: str) -> dict[str, Any]:
     return {
         "code": clean_code(code),
-        "name_th": clean_text(name_th, label="Thai name"),
-        "name_en": clean_text(name_en, label="English name"),
-        "credits": clean_int(credits, label="Credits", low=1, high=10),
+        "name_th": clean_text(name_th, N_("Thai name"), low=1),
+        "name_en": clean_text(name_en, N_("English name"), low=1),
+        "credits": clean_int(credits, N_("Credits"), low=1, high=10),
         "kind": clean_kind(kind),
     }
+
+
+MISSING = {"course": N_("No such course."), "section": N_("No such section.")}
 
 
 def get_row(session: Session, model: type[Any], row_id: int, what: str) -> Any:
     """The row of `model` with this id, or NotFound naming `what`."""
     row = session.get(model, row_id)
     if row is None:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(MISSING[what])
     return row
 
 
 def _unique_code(session: Session, code: str, course_id: int | None = None) -> None:
     other = session.scalar(select(Course.id).where(Course.code == code))
     if other is not None and other != course_id:
-        raise Conflict(f"A course with code {code} already exists.")
+        raise Conflict("A course with code {code} already exists.", code=code)
 
 
 def _course_write(ctx: AppContext, actor: Actor, course_id: int | None, values: dict[str, Any]) -> CourseRow:

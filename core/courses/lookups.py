@@ -15,15 +15,17 @@ from core.context import AppContext
 from db.models import Company, Course, CourseSection, Faculty, Program, Role, User
 
 Choices = tuple[tuple[int, str], ...]
+# A section to pick: id, course code, section label, semester, academic year (CE); pages write the term.
+SectionChoice = tuple[int, str, str, int, int]
 MAX_CHOICES = 2000
 
 
 @dataclass(frozen=True)
 class Lookups:
-    """Choices for widgets: each a tuple of (id, label), sorted by label."""
+    """Choices for widgets: each a tuple of (id, label) sorted by label; sections as SectionChoice."""
 
     courses: Choices
-    sections: Choices
+    sections: tuple[SectionChoice, ...]
     faculties: Choices
     programs: Choices
     advisors: Choices
@@ -42,14 +44,15 @@ def _users(*roles: Role) -> Any:
 
 QUERIES: dict[str, Callable[[], Any]] = {
     "courses": lambda: (
-        select(Course.id, Course.code + " " + Course.name_en)
+        select(Course.id, Course.code + " " + Course.name_th)
         .where(Course.archived.is_(False))
         .order_by(Course.code)
     ),
     "sections": lambda: (
         select(
             CourseSection.id,
-            Course.code + " sec " + CourseSection.section,
+            Course.code,
+            CourseSection.section,
             CourseSection.semester,
             CourseSection.academic_year,
         )
@@ -63,29 +66,26 @@ QUERIES: dict[str, Callable[[], Any]] = {
     "coordinators": lambda: _users(Role.COORDINATOR, Role.ADMIN),
     "committee": lambda: _users(Role.ADVISOR, Role.COORDINATOR, Role.ADMIN),
     "companies": lambda: (
-        select(Company.id, Company.name_en).where(Company.active.is_(True)).order_by(Company.name_en)
+        select(Company.id, Company.name_th).where(Company.active.is_(True)).order_by(Company.name_th)
     ),
 }
 
 
-def _label(row: Any) -> str:
-    if len(row) == 4:  # sections carry their term
-        return f"{row[1]} · {row[2]}/{row[3]}"
-    return str(row[1])
-
-
 def _load(session: Session, name: str) -> list[list[Any]]:
     rows = session.execute(QUERIES[name]().limit(MAX_CHOICES)).all()
-    return [[int(r[0]), _label(r)] for r in rows]
+    if name == "sections":
+        return [[int(i), str(code), str(label), int(sem), int(year)] for i, code, label, sem, year in rows]
+    return [[int(r[0]), str(r[1])] for r in rows]
 
 
 def lookups(ctx: AppContext, *, actor: Actor) -> Lookups:
     """Every widget choice list; reviewers and course managers may read them."""
     if not actor.can(Permission.VIEW_COURSES):
         require(actor, Permission.REVIEW_QUEUE)
-    values: dict[str, Choices] = {}
+    values: dict[str, Any] = {}
     for name in QUERIES:
         namespaces = ["lookups", "postings"] if name == "companies" else ["lookups"]
-        rows = ctx.cached(namespaces, f"lookups.{name}", {}, partial(_load, name=name))
-        values[name] = tuple((int(i), str(label)) for i, label in rows)
+        # "lookups2": sections changed shape (a cached old value must not be read as a new one)
+        rows = ctx.cached(namespaces, f"lookups2.{name}", {}, partial(_load, name=name))
+        values[name] = tuple(tuple(row) for row in rows)
     return Lookups(**values)

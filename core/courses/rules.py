@@ -6,11 +6,17 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from core.cleaning import clean_int, clean_text
 from core.errors import InvalidInput
+from core.i18n import BE_OFFSET, N_, together, year_ce
 from db.models import CourseKind
 
 CODE = re.compile(r"^[A-Z0-9-]{3,20}$")
 KINDS = tuple(k.value for k in CourseKind)
+KIND_LABELS = {
+    CourseKind.INTERNSHIP.value: N_("Internship"),
+    CourseKind.COOP.value: N_("Co-operative education"),
+}
 
 
 def clean_code(code: str) -> str:
@@ -21,29 +27,6 @@ def clean_code(code: str) -> str:
     return value
 
 
-def clean_text(value: str, *, label: str, low: int = 1, high: int = 200) -> str:
-    """A required name: NFC, stripped, `low`–`high` characters, no control characters."""
-    text = unicodedata.normalize("NFC", value or "").strip()
-    if not low <= len(text) <= high:
-        raise InvalidInput(f"{label} must be {low}–{high} characters.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
-        raise InvalidInput(f"{label} must not contain control or invisible characters.")
-    return text
-
-
-def clean_int(value: object, *, label: str, low: int, high: int) -> int:
-    """A whole number in [low, high]."""
-    if isinstance(value, bool):
-        raise InvalidInput(f"{label} must be a whole number from {low} to {high}.")
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{label} must be a whole number from {low} to {high}.") from None
-    if not low <= number <= high:
-        raise InvalidInput(f"{label} must be from {low} to {high}.")
-    return number
-
-
 def clean_kind(kind: str) -> CourseKind:
     """internship or coop."""
     value = (kind or "").strip().lower()
@@ -52,10 +35,27 @@ def clean_kind(kind: str) -> CourseKind:
     return CourseKind(value)
 
 
+ACADEMIC_YEARS = (2000, 2200)  # CE; the same years typed in BE are 543 more
+
+
+def _academic_year(value: object) -> int:
+    """2569 (BE) and 2026 (CE) are the same academic year; stored CE."""
+    low, high = ACADEMIC_YEARS
+    year = year_ce(clean_int(value, N_("Academic year"), low=low, high=high + BE_OFFSET))
+    if not low <= year <= high:
+        raise InvalidInput(
+            "Academic year must be from {low} to {high} (CE) or from {low_be} to {high_be} (BE).",
+            low=low, high=high, low_be=low + BE_OFFSET, high_be=high + BE_OFFSET,
+        )  # fmt: skip
+    return year
+
+
 def _capacity(value: object, placed: int) -> int:
-    number = clean_int(value, label="Capacity", low=1, high=10000)
+    number = clean_int(value, N_("Capacity"), low=1, high=10000)
     if number < placed:
-        raise InvalidInput(f"Capacity must be at least {placed}: {placed} students are placed already.")
+        raise InvalidInput(
+            "Capacity must be at least {placed}: {placed} students are placed already.", placed=placed
+        )
     return number
 
 
@@ -67,9 +67,9 @@ def clean_section_values(
     A section holds at least one student, and never fewer than it has placed already.
     """
     checks: dict[str, Callable[[], object]] = {
-        "section": lambda: clean_text(section, label="Section", high=10),
-        "semester": lambda: clean_int(semester, label="Semester", low=1, high=3),
-        "academic_year": lambda: clean_int(academic_year, label="Academic year (CE)", low=2000, high=2600),
+        "section": lambda: clean_text(section, N_("Section"), low=1, high=10),
+        "semester": lambda: clean_int(semester, N_("Semester"), low=1, high=3),
+        "academic_year": lambda: _academic_year(academic_year),
         "capacity": lambda: _capacity(capacity, placed),
     }
     values, problems = {}, []
@@ -77,9 +77,9 @@ def clean_section_values(
         try:
             values[name] = check()
         except InvalidInput as exc:
-            problems.append(exc.message)
+            problems.append(exc.text)
     if problems:
-        raise InvalidInput(" ".join(problems))
+        raise InvalidInput(together(*problems))
     return values
 
 

@@ -18,8 +18,10 @@ from core.context import AppContext
 from core.courses.course import NAMESPACES, get_row
 from core.courses.rules import clean_section_values, section_key
 from core.errors import Conflict, InvalidInput
+from core.i18n import Text, msg, term_text
 from core.progress import forget_history
 from core.registrations.states import PLACED
+from db.collation import thai_sort_key
 from db.models import Course, CourseSection, Registration, Role, User, section_committee
 
 COORDINATOR_ROLES = (Role.COORDINATOR, Role.ADMIN)
@@ -53,7 +55,12 @@ def _check_users(session: Session, ids: Iterable[int], roles: Sequence[Role], la
     found = set(session.scalars(select(User.id).where(User.id.in_(wanted), User.role.in_(roles))))
     if missing := [i for i in wanted if i not in found]:
         allowed = ", ".join(r.value for r in roles)
-        raise InvalidInput(f"{label} must be users with role {allowed} (not user {missing[0]}).")
+        raise InvalidInput(
+            "{label} must be users with role {allowed} (not user {missing}).",
+            label=label,
+            allowed=allowed,
+            missing=missing[0],
+        )
     return wanted
 
 
@@ -74,8 +81,12 @@ def _unique_section(session: Session, course_id: int, values: dict[str, Any], se
     ).all()
     wanted = section_key(str(values["section"]))
     if any(section_key(label) == wanted and other != section_id for other, label in labels):
-        term = f"{values['semester']}/{values['academic_year']}"
-        raise Conflict(f"Section {values['section']} of this course already exists in term {term}.")
+        term = term_text(values["semester"], values["academic_year"])
+        raise Conflict(
+            "Section {section} of this course already exists in term {term}.",
+            section=values["section"],
+            term=term,
+        )
 
 
 def save_section(
@@ -133,14 +144,19 @@ def _placed(session: Session, section_id: int) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def section_warnings(row: SectionRow) -> list[str]:
+def section_warnings(row: SectionRow) -> list[Text]:
     """What a section still lacks before its registrations can move on (saved anyway, but said)."""
-    label = f"{row.course_code} sec {row.section} {row.semester}/{row.academic_year}"
-    warnings = []
+    name = msg("{course} sec {section} {term}", course=row.course_code, section=row.section,
+               term=term_text(row.semester, row.academic_year))  # fmt: skip
+    warnings: list[Text] = []
     if row.coordinator_id is None:
-        warnings.append(f"{label} has no coordinator: nobody is named to confirm its placements.")
+        warnings.append(
+            msg("{name} has no coordinator: nobody is named to confirm its placements.", name=name)
+        )
     if not row.committee_ids:
-        warnings.append(f"{label} has no committee: its registrations cannot pass the committee vote.")
+        warnings.append(
+            msg("{name} has no committee: its registrations cannot pass the committee vote.", name=name)
+        )
     return warnings
 
 
@@ -161,9 +177,9 @@ def _named_members(session: Session, section_ids: list[int]) -> dict[int, list[t
         .where(link.section_id.in_(section_ids))
     )
     out: dict[int, list[tuple[int, str]]] = {}
-    for sid, uid, name in session.execute(stmt.order_by(link.user_id)):
+    for sid, uid, name in session.execute(stmt):
         out.setdefault(sid, []).append((uid, name))
-    return out
+    return {sid: sorted(people, key=lambda p: thai_sort_key(p[1])) for sid, people in out.items()}
 
 
 def _section_rows(
@@ -261,7 +277,9 @@ def delete_section(ctx: AppContext, *, actor: Actor, section_id: int) -> None:
         count = session.scalar(select(func.count()).where(Registration.section_id == section_id)) or 0
         if count:
             raise Conflict(
-                f"Section {row.section} has {count} registrations and cannot be deleted; archive it."
+                "Section {section} has {count} registrations and cannot be deleted; archive it.",
+                section=row.section,
+                count=count,
             )
         before = _section_dict(session, row)
         _set_committee(session, row.id, [])

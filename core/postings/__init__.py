@@ -2,16 +2,18 @@
 
 Public API:
 - `search_postings`, `export_postings`, `posting_detail` (`SearchResult`, `FacetCount`,
-  `PostingDetail`, `MAX_EXPORT`, `SORTS`): the search page and its export;
+  `PostingDetail`, `MAX_EXPORT`, `SORTS`, `EXPORT_HEADERS`): the search page and its export;
 - `create_posting`, `update_posting`, `set_posting_status`, `list_programs` (`PostingForm`,
-  `WORK_MODES`, `STATUSES`);
-- `list_companies`, `create_company`, `update_company`, `delete_company` (`CompanyForm`, `CompanyRow`);
+  `WORK_MODES`, `STATUSES` and their `*_LABELS`);
+- `list_companies`, `create_company`, `update_company`, `delete_company`, `company_postings`
+  (`CompanyForm`, `CompanyRow`);
 - `placement_choices`: open postings matching a search, split by the placement rule.
 """
 
 from core.postings.companies import (
     CompanyForm,
     CompanyRow,
+    company_postings,
     create_company,
     delete_company,
     list_companies,
@@ -19,7 +21,9 @@ from core.postings.companies import (
 )
 from core.postings.placement import PlacementChoices, placement_choices
 from core.postings.posting import (
+    STATUS_LABELS,
     STATUSES,
+    WORK_MODE_LABELS,
     WORK_MODES,
     PostingForm,
     PostingSaved,
@@ -29,6 +33,7 @@ from core.postings.posting import (
     update_posting,
 )
 from core.postings.search import (
+    EXPORT_HEADERS,
     MAX_EXPORT,
     SORTS,
     FacetCount,
@@ -41,10 +46,13 @@ from core.postings.search import (
 from core.postings.search_query import PostingQuery
 
 __all__ = [
+    "EXPORT_HEADERS",
     "MAX_EXPORT",
     "SORTS",
     "STATUSES",
+    "STATUS_LABELS",
     "WORK_MODES",
+    "WORK_MODE_LABELS",
     "CompanyForm",
     "CompanyRow",
     "FacetCount",
@@ -54,6 +62,7 @@ __all__ = [
     "PostingQuery",
     "PostingSaved",
     "SearchResult",
+    "company_postings",
     "create_company",
     "create_posting",
     "delete_company",

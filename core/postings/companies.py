@@ -18,15 +18,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require
+from core.cleaning import clean_email, clean_text
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, NotFound
-from core.postings.posting import clean_text, reindex_company_postings
+from core.i18n import N_, msg_n
+from core.postings.posting import reindex_company_postings
 from core.registrations.states import PLACED
 from db.models import Company, Internship, Registration, internship_programs
 
 THAI_JURISTIC_ID = re.compile(r"[0-9]{13}")
 OTHER_ID = re.compile(r"(?=.*[A-Z])[A-Z0-9]{5,20}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -74,19 +75,17 @@ def clean_registration_no(value: str) -> str:
 
 
 def _values(form: CompanyForm) -> dict[str, Any]:
-    email = clean_text(form.contact_email, "Contact email", high=254)
-    if email and not EMAIL.fullmatch(email):
-        raise InvalidInput("Contact email is not a valid address.")
+    email = clean_email(form.contact_email, N_("Contact email"))
     return {
         "registration_no": clean_registration_no(form.registration_no),
-        "name_th": clean_text(form.name_th, "Thai name", low=2, high=200),
-        "name_en": clean_text(form.name_en, "English name", low=2, high=200),
-        "province": clean_text(form.province, "Province", low=2, high=60),
-        "address": clean_text(form.address, "Address", high=2000) or None,
-        "contact_name": clean_text(form.contact_name, "Contact name", high=200) or None,
+        "name_th": clean_text(form.name_th, N_("Thai name"), low=2, high=200),
+        "name_en": clean_text(form.name_en, N_("English name"), low=2, high=200),
+        "province": clean_text(form.province, N_("Province"), low=2, high=60),
+        "address": clean_text(form.address, N_("Address"), high=2000, multiline=True) or None,
+        "contact_name": clean_text(form.contact_name, N_("Contact name"), high=200) or None,
         "contact_email": email or None,
-        "contact_phone": clean_text(form.contact_phone, "Contact phone", high=30) or None,
-        "company_type": clean_text(form.company_type, "Company type", high=60) or None,
+        "contact_phone": clean_text(form.contact_phone, N_("Contact phone"), high=30) or None,
+        "company_type": clean_text(form.company_type, N_("Company type"), high=60) or None,
     }
 
 
@@ -110,7 +109,10 @@ def _check_unique(session: Session, registration_no: str, company_id: int | None
     stmt = select(Company.id).where(Company.registration_no == registration_no)
     other = session.scalar(stmt)
     if other is not None and other != company_id:
-        raise Conflict(f"Another company already has registration number {registration_no}.")
+        raise Conflict(
+            "Another company already has registration number {registration_no}.",
+            registration_no=registration_no,
+        )
 
 
 def _get(session: Session, company_id: int) -> Company:
@@ -178,8 +180,14 @@ def _refuse_if_used(session: Session, company: Company) -> None:
     placed = _placed_count(session, company.id)
     if placed:
         raise Conflict(
-            f"{company.name_en} cannot be deleted: {placed} student(s) are placed there or have "
-            "interned there. Close its postings instead."
+            msg_n(
+                "{name} cannot be deleted: {n} student is placed there or has interned there. Close its "
+                "postings instead.",
+                "{name} cannot be deleted: {n} students are placed there or have interned there. Close its "
+                "postings instead.",
+                placed,
+                name=company.name_th,
+            )
         )
     stmt = (
         select(func.count())
@@ -189,9 +197,17 @@ def _refuse_if_used(session: Session, company: Company) -> None:
     )
     if session.scalar(stmt):
         raise Conflict(
-            f"{company.name_en} cannot be deleted: registrations refer to its postings. "
-            "Close its postings instead."
+            "{name} cannot be deleted: registrations refer to its postings. Close its postings instead.",
+            name=company.name_th,
         )
+
+
+def company_postings(ctx: AppContext, *, actor: Actor, company_id: int) -> list[tuple[int, str]]:
+    """(id, title) of every posting of a company: what deleting the company deletes with it."""
+    require(actor, Permission.MANAGE_POSTINGS)
+    stmt = select(Internship.id, Internship.title).where(Internship.company_id == company_id)
+    with ctx.sessions.begin() as session:
+        return [(int(i), title) for i, title in session.execute(stmt.order_by(Internship.id))]
 
 
 def delete_company(ctx: AppContext, *, actor: Actor, company_id: int) -> None:

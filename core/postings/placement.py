@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.access import Actor, Permission, require
 from core.context import AppContext
+from core.i18n import Text
 from core.postings.search import search_postings
 from core.postings.search_query import PostingQuery
 from core.registrations import PostingFacts, candidate_of, placement_problems, posting_facts
@@ -16,7 +17,7 @@ class PlacementChoices:
     """Postings matching a search that can take the registration, and those that cannot (with why)."""
 
     eligible: tuple[PostingFacts, ...]
-    refused: tuple[tuple[PostingFacts, tuple[str, ...]], ...]
+    refused: tuple[tuple[PostingFacts, tuple[Text, ...]], ...]
 
 
 def placement_choices(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,8 +10,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require
+from core.cleaning import clean_text
 from core.context import AppContext
 from core.errors import InvalidInput, NotFound
+from core.i18n import N_
 from core.postings.search_text import index_text
 from db.models import (
     Company,
@@ -25,6 +26,12 @@ from db.models import (
 
 WORK_MODES = tuple(m.value for m in WorkMode)
 STATUSES = tuple(s.value for s in PostingStatus)
+WORK_MODE_LABELS = {
+    WorkMode.ONSITE.value: N_("On site"),
+    WorkMode.HYBRID.value: N_("Hybrid"),
+    WorkMode.REMOTE.value: N_("Remote"),
+}
+STATUS_LABELS = {PostingStatus.OPEN.value: N_("Open"), PostingStatus.CLOSED.value: N_("Closed")}
 
 
 @dataclass(frozen=True)
@@ -55,16 +62,6 @@ class PostingSaved:
     status: str
 
 
-def clean_text(value: str | None, label: str, *, low: int = 0, high: int = 200) -> str:
-    """NFC, stripped, length-checked text; control characters (except newlines/tabs) refused."""
-    text = unicodedata.normalize("NFC", value or "").strip()
-    if not low <= len(text) <= high:
-        raise InvalidInput(f"{label} must be {low}–{high} characters (it has {len(text)}).")
-    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\n\t\r" for c in text):
-        raise InvalidInput(f"{label} must not contain control or invisible characters.")
-    return text
-
-
 def _check_numbers(form: PostingForm) -> None:
     if form.work_mode not in WORK_MODES:
         raise InvalidInput("Work mode must be onsite, hybrid or remote.")
@@ -81,10 +78,10 @@ def _check_numbers(form: PostingForm) -> None:
 def _values(form: PostingForm) -> dict[str, Any]:
     _check_numbers(form)
     return {
-        "title": clean_text(form.title, "Title", low=3, high=200),
-        "description": clean_text(form.description, "Description", high=10_000),
-        "skills": clean_text(form.skills, "Skills", high=500),
-        "province": clean_text(form.province, "Province", low=2, high=60),
+        "title": clean_text(form.title, N_("Title"), low=3, high=200),
+        "description": clean_text(form.description, N_("Description"), high=10_000, multiline=True),
+        "skills": clean_text(form.skills, N_("Skills"), high=500),
+        "province": clean_text(form.province, N_("Province"), low=2, high=60),
         "work_mode": WorkMode(form.work_mode),
         "stipend": form.stipend,
         "slots": form.slots,

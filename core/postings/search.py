@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput, NotFound
-from core.export import to_csv_bytes, to_excel_bytes
-from core.postings.posting import WORK_MODES
+from core.export import to_csv_bytes, to_excel_bytes, with_headers
+from core.i18n import N_, gettext
+from core.postings.posting import STATUS_LABELS, WORK_MODE_LABELS, WORK_MODES
 from core.postings.search_query import (
     FACET_NAMES,
     PostingQuery,
@@ -36,6 +37,18 @@ from db.models import Company, Internship, Program, Registration, internship_pro
 SORTS = ("relevance", "newest", "stipend")
 MAX_EXPORT = 10_000
 COLUMNS = ["id", "title", "company", "province", "work_mode", "stipend", "slots", "slots_left", "status"]
+# What the table and the exported file call each column (msgids; id keeps its name).
+EXPORT_HEADERS = {
+    "id": "id",
+    "title": N_("Title"),
+    "company": N_("Company"),
+    "province": N_("Province"),
+    "work_mode": N_("Work mode"),
+    "stipend": N_("Stipend (THB/month)"),
+    "slots": N_("Slots"),
+    "slots_left": N_("Slots left"),
+    "status": N_("Status"),
+}
 
 
 @dataclass(frozen=True)
@@ -155,17 +168,30 @@ def search_postings(
 
 
 def export_postings(
-    ctx: AppContext, *, actor: Actor, search: PostingQuery | None = None, fmt: str = "csv", **fields: Any
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    search: PostingQuery | None = None,
+    fmt: str = "csv",
+    lang: str = "en",
+    **fields: Any,
 ) -> bytes:
-    """Every posting the search matches (up to MAX_EXPORT rows) as formula-safe CSV or Excel bytes."""
+    """Every posting the search matches (up to MAX_EXPORT rows) as formula-safe CSV or Excel bytes, its
+    headers, work modes and statuses in `lang`."""
     require(actor, Permission.SEARCH_POSTINGS)
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("Export as csv or xlsx.")
     q = _query(search, fields, 1, 1)
     with ctx.sessions.begin() as session:
         frame = _frame(_page(session, ctx.db.dialect, q, 1, MAX_EXPORT))
-    frame = frame.rename(columns={"stipend": "stipend_thb_month"})
-    return to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name="Postings")
+    frame = frame.assign(
+        work_mode=[gettext(lang, WORK_MODE_LABELS[m]) for m in frame["work_mode"]],
+        status=[gettext(lang, STATUS_LABELS[s]) for s in frame["status"]],
+    )
+    frame = with_headers(frame, EXPORT_HEADERS, lang)
+    return (
+        to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name=gettext(lang, "Postings"))
+    )
 
 
 @dataclass(frozen=True)

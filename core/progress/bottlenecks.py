@@ -18,7 +18,6 @@ from core.progress.scope import NAMESPACE, ProgressFilters
 
 # An approver whose median is this many times the stage's median stands out on the chart.
 STANDS_OUT_FACTOR = 1.5
-UNKNOWN = "(unknown)"
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,9 @@ def _per_approver(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     out = _summarise(durations, ["state", "approver_id"])
     stage_median = durations.groupby("state")["days"].median()
     names = data.user_names(ctx)
-    out["approver"] = [names.get(int(i), UNKNOWN) if pd.notna(i) else UNKNOWN for i in out["approver_id"]]
+    out["approver"] = [
+        names.get(int(i), data.UNKNOWN) if pd.notna(i) else data.UNKNOWN for i in out["approver_id"]
+    ]
     out["stands_out"] = out["median_days"] > out["state"].map(stage_median).astype(float) * STANDS_OUT_FACTOR
     return out.sort_values(["state", "median_days"], ascending=[True, False], ignore_index=True)
 

@@ -9,6 +9,7 @@ import pandas as pd
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
+from core.i18n import N_, utc_offset_minutes
 from core.progress import aggregates as sql
 from core.progress import rows
 from core.progress.kpis import status_stage
@@ -23,7 +24,7 @@ DIMENSIONS = {
     "company": ("company_id", "company"),
     "province": ("province", "province"),
 }
-OTHERS = "Others"
+OTHERS = N_("Others")  # the bar that sums the groups below the top (a msgid)
 
 
 def _funnel(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
@@ -42,14 +43,14 @@ def funnel(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.Dat
 
 def _timeline(ctx: AppContext, filters: ProgressFilters, freq: str) -> pd.DataFrame:
     with ctx.sessions.begin() as session:
-        days = sql.submitted_per_day(session, filters)
+        days = sql.submitted_per_day(session, filters, utc_offset_minutes())
     period = days["day"].dt.to_period(freq).dt.start_time
     frame = days.assign(period=period).groupby(["period", "status"])["n"].sum().rename("registrations")
     return frame.reset_index().sort_values(["period", "status"], ignore_index=True)
 
 
 def timeline(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, freq: str = "W") -> pd.DataFrame:
-    """Registrations per week ("W") or month ("M") of submission, by current status (UTC)."""
+    """Registrations per week ("W") or month ("M") of submission in the office's zone, by current status."""
     require(actor, Permission.VIEW_PROGRESS)
     if freq not in ("W", "M"):
         raise InvalidInput("Choose weeks or months.")
@@ -91,7 +92,7 @@ def breakdown(
     """Registrations and placements per faculty/program/course/company/province: top N + Others."""
     require(actor, Permission.VIEW_PROGRESS)
     if dimension not in DIMENSIONS:
-        raise InvalidInput(f"Unknown breakdown: {dimension}.")
+        raise InvalidInput("Unknown breakdown: {dimension}.", dimension=dimension)
     top = max(1, min(int(top), 50))
     args = {**filters.key(), "dimension": dimension, "top": top}
     # Counts change with registrations, labels with their own writers (a company renamed, say).
@@ -109,7 +110,10 @@ def drilldown(
     return rows.drilldown(ctx, filters, dimension, value)
 
 
-def export_frame(ctx: AppContext, *, actor: Actor, filters: ProgressFilters) -> pd.DataFrame:
-    """The filtered registrations behind every chart, one row each, for CSV/Excel export."""
+def export_frame(
+    ctx: AppContext, *, actor: Actor, filters: ProgressFilters, lang: str = "en"
+) -> pd.DataFrame:
+    """The filtered registrations behind every chart, one row each, for CSV/Excel export, as `lang`
+    reads them (headers, status names, years and times)."""
     require(actor, Permission.VIEW_PROGRESS)
-    return rows.export_rows(ctx, filters)
+    return rows.localised(rows.export_rows(ctx, filters), lang)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.context import AppContext
+from core.i18n import N_
 from core.progress.scope import NAMESPACE, ProgressFilters, Query, filtered, raw
 from db.models import (
     Company,
@@ -129,6 +130,9 @@ def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     """One row per timeline event of those registrations, with the next event's time and actor."""
 
     return ctx.cached(NAMESPACE, "progress.events", filters.key(), lambda s: _query_events(s, filters))
+
+
+UNKNOWN = N_("(unknown)")  # an approver whose user row is gone (a msgid: pages translate it)
 
 
 def user_names(ctx: AppContext) -> dict[int, str]:

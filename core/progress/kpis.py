@@ -19,6 +19,7 @@ from core import clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
+from core.i18n import N_
 from core.progress import aggregates as sql
 from core.progress import history
 from core.progress.scope import NAMESPACE, ProgressFilters
@@ -28,17 +29,21 @@ from db.models import Course, CourseSection, Faculty, Program, Registration
 
 S = Status
 STATUS_TILES = (S.PLACED, S.IN_PROGRESS, S.COMPLETED, S.FAILED, S.WITHDRAWN)
-KPI_LABELS = {"registered": "Registered", "approved": "Approved"} | {s.value: label(s) for s in STATUS_TILES}
-# What each tile counts, shown beside it: "placed" is the one definition the rate and charts use.
+KPI_LABELS = {"registered": N_("Registered"), "approved": N_("Approved")} | {
+    s.value: label(s) for s in STATUS_TILES
+}
+# What each tile counts, shown beside it: "placed" is the one definition the rate and charts use (msgids).
 KPI_DEFINITIONS = {
-    "registered": "Every registration in the filtered terms.",
-    "approved": "Reached at least advisor approval, whatever happened after.",
-    S.PLACED.value: "Holding a place now: placed, in progress or completed. The placement rate is this "
-    "divided by Registered.",
-    S.IN_PROGRESS.value: "Interning now.",
-    S.COMPLETED.value: "Finished the internship successfully.",
-    S.FAILED.value: "Finished the internship without passing.",
-    S.WITHDRAWN.value: "Withdrew at any stage.",
+    "registered": N_("Every registration in the filtered terms."),
+    "approved": N_("Reached at least advisor approval, whatever happened after."),
+    S.PLACED.value: N_(
+        "Holding a place now: placed, in progress or completed. "
+        "The placement rate is this divided by Registered."
+    ),
+    S.IN_PROGRESS.value: N_("Interning now."),
+    S.COMPLETED.value: N_("Finished the internship successfully."),
+    S.FAILED.value: N_("Finished the internship without passing."),
+    S.WITHDRAWN.value: N_("Withdrew at any stage."),
 }
 # Tiles where a rise is bad news (shown red, not green).
 LOWER_IS_BETTER = frozenset({S.FAILED.value, S.WITHDRAWN.value})

@@ -19,16 +19,16 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
-from core.progress.frames import user_names
+from core.progress.frames import UNKNOWN, user_names
 from core.progress.scope import NAMESPACE, ProgressFilters, longest_waiting, raw, scoped
 from core.registrations.states import AWAITING_REVIEW, OPEN, ORDER, Status
+from db.collation import thai_sort_key
 from db.models import CommitteeVote, CourseSection, Registration, section_committee
 
 OPEN_STATES = tuple(s.value for s in ORDER if s in OPEN)
 # Overdue (core.registrations.states.is_overdue): waiting for the office OVERDUE_DAYS or more. A
 # registration that needs changes waits for the student, so it is open but never overdue.
 OVERDUE_STATES = tuple(s.value for s in ORDER if s in AWAITING_REVIEW)
-UNKNOWN = "(unknown)"
 TTL_S = 120  # "overdue" and ages move with the clock: recount at least this often
 
 
@@ -102,7 +102,7 @@ def _count(ctx: AppContext, filters: ProgressFilters, oldest: int) -> dict[str, 
         }
     names = user_names(ctx) if found["overdue"] else {}
     named = [[a, state, n, names.get(a, UNKNOWN)] for a, state, n in found["overdue"]]
-    found["overdue"] = sorted(named, key=lambda r: (-r[2], r[3]))
+    found["overdue"] = sorted(named, key=lambda r: (-r[2], thai_sort_key(r[3])))  # names: dictionary order
     return found
 
 

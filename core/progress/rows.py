@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.context import AppContext
 from core.errors import InvalidInput
+from core.export import with_headers
+from core.i18n import N_, display_year, format_datetimes, gettext
 from core.progress.frames import query_registrations
 from core.progress.scope import NAMESPACE, ProgressFilters, longest_waiting, raw, scoped
-from core.registrations.states import FUNNEL_STAGES, Status
+from core.registrations.states import FUNNEL_STAGES, VALUES, label
 from db.models import Company, Internship, Program, Registration, Student
 from db.models import CourseSection as Section
 
@@ -30,7 +32,23 @@ EXPORT_COLUMNS = [
     *("id", "student_code", "student_name", "faculty", "program", "course", "academic_year"),
     *("semester", "status", "submitted_at", "status_changed_at", "company", "province"),
 ]
-STATUSES = frozenset(s.value for s in Status)
+# The exported file's headers (msgids, in the reader's language); ids and codes keep their names.
+EXPORT_HEADERS = {
+    "id": "id",
+    "student_code": "student_code",
+    "student_name": N_("Student"),
+    "faculty": N_("Faculty"),
+    "program": N_("Program"),
+    "course": N_("Course"),
+    "academic_year": N_("Academic year"),
+    "semester": N_("Semester"),
+    "status": "status",
+    "status_label": N_("Status"),
+    "submitted_at": N_("Submitted on"),
+    "status_changed_at": N_("In this status since"),
+    "company": N_("Company"),
+    "province": N_("Province"),
+}
 Query = Select[*tuple[Any, ...]]
 
 
@@ -49,7 +67,7 @@ class Drilldown:
 
 def _id(value: str) -> int:
     if not value.isdigit():
-        raise InvalidInput(f"Unknown selection: {value[:40]!r}.")
+        raise InvalidInput("Unknown selection: {value!r}.", value=value[:40])
     return int(value)
 
 
@@ -58,11 +76,11 @@ def _selection(dimension: str, value: str) -> tuple[ColumnElement[bool], dict[st
     if dimension == "stage":
         stages = [s.value for s in FUNNEL_STAGES]
         if value not in stages:
-            raise InvalidInput(f"Unknown stage: {value}.")
+            raise InvalidInput("Unknown stage: {value}.", value=value)
         return Registration.furthest_stage >= stages.index(value), {}, False
     if dimension == "status":
-        if value not in STATUSES:
-            raise InvalidInput(f"Unknown status: {value}.")
+        if value not in VALUES:
+            raise InvalidInput("Unknown status: {value}.", value=value)
         return raw(Registration.status) == value, {}, False
     if dimension == "faculty":
         return Program.faculty_id == _id(value), {"program": True}, False
@@ -74,7 +92,7 @@ def _selection(dimension: str, value: str) -> tuple[ColumnElement[bool], dict[st
         return Company.id == _id(value), {}, True
     if dimension == "province":
         return Internship.province == value, {}, True
-    raise InvalidInput(f"Unknown drill-down: {dimension}.")
+    raise InvalidInput("Unknown drill-down: {dimension}.", dimension=dimension)
 
 
 def _drill(stmt: Query, filters: ProgressFilters, dimension: str, value: str) -> Query:
@@ -119,14 +137,22 @@ def drilldown(ctx: AppContext, filters: ProgressFilters, dimension: str, value: 
     return Drilldown(frame.assign(days_in_state=days.round(1))[DRILL_COLUMNS], int(total))
 
 
+def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The export as `lang` reads it: headers, status names, years (BE in Thai) and times (office zone)."""
+    out = frame.assign(
+        academic_year=[display_year(int(y), lang) for y in frame["academic_year"]],
+        status_label=[gettext(lang, label(s)) for s in frame["status"]],
+        submitted_at=format_datetimes(frame["submitted_at"], lang),
+        status_changed_at=format_datetimes(frame["status_changed_at"], lang),
+    )
+    return with_headers(out[list(EXPORT_HEADERS)], EXPORT_HEADERS, lang)
+
+
 def export_rows(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
-    """Every filtered registration, one row each with names and times as text (cached)."""
+    """Every filtered registration, one row each with names and stored (UTC) times (cached)."""
 
     def read(session: Session) -> pd.DataFrame:
-        frame = query_registrations(session, filters)[EXPORT_COLUMNS]
-        for column in ("submitted_at", "status_changed_at"):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
-        return frame
+        return query_registrations(session, filters)[EXPORT_COLUMNS]
 
     # Rows carry company, course, program and faculty names: their writers' namespaces count too.
     namespaces = (*NAMESPACE, "postings", "courses", "lookups")

@@ -15,6 +15,7 @@ from core import audit, clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.i18n import N_, msg
 from core.registrations import states as rules
 from core.registrations.store import (
     StaleVersion,
@@ -125,7 +126,9 @@ def _cast(
     if actor.user_id not in members:
         raise PermissionDenied("Only members of this section's committee can vote.")
     if reg.status != S.ADVISOR_APPROVED:
-        raise Conflict(f"Voting is closed: the registration is {reg.status.value.replace('_', ' ')}.")
+        raise Conflict(
+            "Voting is closed: the registration is {status}.", status=rules.status_text(reg.status)
+        )
     session.add(
         CommitteeVote(
             registration_id=reg.id, member_id=actor.user_id, vote=choice, remarks=remarks, at=clock.now()
@@ -152,7 +155,7 @@ def vote(
     require(actor, Permission.VOTE_COMMITTEE)
     if vote not in {v.value for v in Vote}:
         raise InvalidInput("A vote is either approve or reject.")
-    text = clean_reason(remarks, required=False, label="vote")
+    text = clean_reason(remarks, required=False, action=msg(N_("Vote")))
     try:
         with ctx.sessions.begin() as session:
             outcome = _cast(session, actor, registration_id, Vote(vote), text)
@@ -202,7 +205,7 @@ def committee_status(ctx: AppContext, *, actor: Actor, registration_id: int) -> 
 
 
 AWAITING_COLUMNS = [
-    "id", "version", "student_code", "student", "course", "section", "term", "advisor",
+    "id", "version", "student_code", "student", "course", "section", "semester", "academic_year", "advisor",
     "days_waiting", "approvals", "rejections", "members", "quorum", "my_vote",
 ]  # fmt: skip
 MAX_AWAITING = 500
@@ -252,7 +255,7 @@ def awaiting_votes(ctx: AppContext, *, actor: Actor, include_voted: bool = False
     now = clock.now()
     data = [
         [
-            rid, version, code, name, course, section, f"{sem}/{year}", adv, (now - changed).days,
+            rid, version, code, name, course, section, sem, year, adv, (now - changed).days,
             int(yes or 0), int(cast or 0) - int(yes or 0), int(n), quorum(int(n)),
             my_vote.value if my_vote else None,
         ]

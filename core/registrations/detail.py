@@ -45,7 +45,8 @@ class ActionOption:
     """An action the viewer may take now."""
 
     action: str
-    label: str
+    label: str  # an English msgid
+    target: str  # the status it leads to
     needs_reason: bool
     needs_posting: bool
 
@@ -63,14 +64,18 @@ class RegistrationDetail:
     student_name_th: str
     student_name_en: str
     student_email: str | None
-    program: str
-    course: str
+    program_th: str
+    program_en: str
+    course_code: str
+    course_th: str
+    course_en: str
     section: str
-    term: str
+    semester: int
+    academic_year: int
     advisor: str | None
     internship_id: int | None
     posting: str | None
-    company: str | None
+    company: str | None  # its Thai name
     timeline: tuple[TimelineEntry, ...]
     committee: CommitteeStatus
     allowed_actions: tuple[ActionOption, ...]
@@ -82,11 +87,11 @@ def _facts(session: Session, registration_id: int) -> dict[str, object]:
     stmt = (
         select(
             Student,
-            Program.name_en,
+            Program,
             Course,
             CourseSection,
             Internship.title,
-            Company.name_en,
+            Company.name_th,
             advisor.full_name,
         )
         .select_from(Registration)
@@ -103,10 +108,14 @@ def _facts(session: Session, registration_id: int) -> dict[str, object]:
         "student_name_th": f"{student.first_name_th} {student.last_name_th}",
         "student_name_en": f"{student.first_name_en} {student.last_name_en}",
         "student_email": student.email,
-        "program": program,
-        "course": f"{course.code} {course.name_en}",
+        "program_th": program.name_th,
+        "program_en": program.name_en,
+        "course_code": course.code,
+        "course_th": course.name_th,
+        "course_en": course.name_en,
         "section": section.section,
-        "term": f"{section.semester}/{section.academic_year}",
+        "semester": section.semester,
+        "academic_year": section.academic_year,
         "advisor": advisor_name,
         "posting": title,
         "company": company,
@@ -129,7 +138,8 @@ def _timeline(session: Session, registration_id: int) -> tuple[TimelineEntry, ..
 def _options(actor: Actor, reg: Registration) -> tuple[ActionOption, ...]:
     rows = rules.allowed(actor.role, reg.status, own_advisee=reg.advisor_id == actor.user_id)
     return tuple(
-        ActionOption(t.action, rules.ACTION_LABELS[t.action], t.needs_reason, t.needs_posting) for t in rows
+        ActionOption(t.action, rules.ACTION_LABELS[t.action], t.target.value, t.needs_reason, t.needs_posting)
+        for t in rows
     )
 
 

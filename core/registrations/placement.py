@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
+from core.i18n import Text, msg, term_text
 from core.registrations.states import PLACED
 from core.terms import TermWindow, term_window
 from db.models import (
@@ -48,10 +49,18 @@ class PostingFacts:
         """Slots not yet held by a placed, in-progress or completed student."""
         return max(0, self.slots - self.taken)
 
-    def label(self) -> str:
+    def label(self) -> Text:
         """Enough to tell postings apart in a picker: title, company, slots left, period."""
-        period = f"{self.period_start or '…'} – {self.period_end or '…'}"
-        return f"#{self.id} {self.title} — {self.company} · {self.slots_left} of {self.slots} left · {period}"
+        return msg(
+            "#{id} {title} — {company} · {left} of {slots} left · {start} – {end}",
+            id=self.id,
+            title=self.title,
+            company=self.company,
+            left=self.slots_left,
+            slots=self.slots,
+            start=self.period_start or "…",
+            end=self.period_end or "…",
+        )
 
 
 @dataclass(frozen=True)
@@ -62,21 +71,30 @@ class Candidate:
     program_id: int
 
 
-def placement_problems(posting: PostingFacts, candidate: Candidate) -> list[str]:
+def placement_problems(posting: PostingFacts, candidate: Candidate) -> list[Text]:
     """Every reason the posting cannot take this registration (empty: it can)."""
-    problems = []
+    problems: list[Text] = []
     if posting.status != PostingStatus.OPEN.value:
-        problems.append(f"Posting #{posting.id} is closed.")
+        problems.append(msg("Posting #{id} is closed.", id=posting.id))
     if posting.taken >= posting.slots:
-        problems.append(f"Posting #{posting.id} is full: all {posting.slots} slots are taken.")
+        problems.append(
+            msg("Posting #{id} is full: all {slots} slots are taken.", id=posting.id, slots=posting.slots)
+        )
     term = candidate.term
     if not term.overlaps(posting.period_start, posting.period_end):
         problems.append(
-            f"Posting #{posting.id} runs {posting.period_start or '…'} to {posting.period_end or '…'}, "
-            f"outside term {term.semester}/{term.academic_year} ({term.start} to {term.end})."
+            msg(
+                "Posting #{id} runs {first} to {last}, outside term {term} ({start} to {end}).",
+                id=posting.id,
+                first=posting.period_start or "…",
+                last=posting.period_end or "…",
+                term=term_text(term.semester, term.academic_year),
+                start=term.start,
+                end=term.end,
+            )
         )
     if posting.program_ids and candidate.program_id not in posting.program_ids:
-        problems.append(f"Posting #{posting.id} is not open to the student's program.")
+        problems.append(msg("Posting #{id} is not open to the student's program.", id=posting.id))
     return problems
 
 

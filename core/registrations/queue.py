@@ -14,9 +14,10 @@ from core import clock
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.errors import InvalidInput
-from core.export import to_csv_bytes, to_excel_bytes
+from core.export import to_csv_bytes, to_excel_bytes, with_headers
+from core.i18n import N_, format_datetimes, format_term, gettext
 from core.registrations.queue_order import ADVISOR, SORTS, SortKey, after, encode, order_by
-from core.registrations.states import OPEN, is_overdue
+from core.registrations.states import OPEN, is_overdue, label
 from db.models import (
     Company,
     Course,
@@ -166,7 +167,7 @@ def _where(stmt: Query, f: QueueFilters) -> Query:
         stmt = stmt.where(Registration.status_changed_at <= clock.now() - timedelta(days=f.min_days_waiting))
     text = unicodedata.normalize("NFC", f.text).strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Search the queue with at most {MAX_TEXT} characters.")
+        raise InvalidInput("Search the queue with at most {n} characters.", n=MAX_TEXT)
     if text:
         stmt = stmt.where(_text(text))
     return stmt
@@ -184,14 +185,11 @@ def _frame(keys: list[str], rows: list[Any], ctx: AppContext) -> pd.DataFrame:
     # string concatenation, isin) cost ~6 ms, three times the query itself.
     columns: dict[str, Any] = dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else {}
     columns = {k: list(columns.get(k, ())) for k in keys if not k.startswith("_k")}
-    terms = [f"{s}/{y}" for s, y in zip(columns.pop("semester"), columns.pop("academic_year"), strict=True)]
     statuses = [getattr(s, "value", s) for s in columns["status"]]
     now, limit = clock.now(), ctx.settings.overdue_days
     changed = columns["status_changed_at"]
     days = [(now - t).days for t in changed]
-    ordered = list(columns)
-    data = {k: columns[k] for k in ordered[:6]} | {"term": terms}
-    data |= {k: columns[k] for k in ordered[6:]} | {"status": statuses}
+    data = columns | {"status": statuses}
     data["days_in_state"] = pd.array(days, dtype="int64")
     overdue = [is_overdue(s, t, now, limit) for s, t in zip(statuses, changed, strict=True)]
     data["overdue"] = pd.array(overdue, dtype=bool)
@@ -260,6 +258,27 @@ def count_queue(ctx: AppContext, *, actor: Actor, filters: QueueFilters = QueueF
     return int(ctx.cached(namespaces, "queue.count", key, lambda s: int(s.scalar(stmt) or 0), ttl=60))
 
 
+# Exported columns and their headers (msgids, in the reader's language); id and codes keep their names.
+EXPORT_HEADERS = {
+    "id": "id",
+    "student_code": "student_code",
+    "student": N_("Student"),
+    "student_en": N_("Student (English)"),
+    "course": N_("Course"),
+    "section": N_("Section"),
+    "term": N_("Term"),
+    "status": "status",
+    "status_label": N_("Status"),
+    "advisor": N_("Advisor"),
+    "company": N_("Company"),
+    "posting": N_("Posting"),
+    "submitted_at": N_("Submitted on"),
+    "status_changed_at": N_("In this status since"),
+    "days_in_state": N_("Days in state"),
+    "overdue": N_("Overdue"),
+}
+
+
 def export_queue(
     ctx: AppContext,
     *,
@@ -268,12 +287,23 @@ def export_queue(
     sort: str = "status_changed_at",
     ascending: bool = True,
     fmt: str = "csv",
+    lang: str = "en",
 ) -> bytes:
-    """The whole filtered queue (up to MAX_EXPORT rows) as CSV or Excel bytes, formula-safe."""
+    """The whole filtered queue (up to MAX_EXPORT rows) as CSV or Excel bytes, formula-safe, its
+    headers, statuses, terms and times as `lang` writes them."""
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("Export as csv or xlsx.")
-    page = _fetch(ctx, _scoped(actor, filters), sort, ascending, None, MAX_EXPORT)
-    frame = page.rows.rename(
-        columns={"submitted_at": "submitted_at_utc", "status_changed_at": "status_changed_at_utc"}
+    rows = _fetch(ctx, _scoped(actor, filters), sort, ascending, None, MAX_EXPORT).rows
+    terms = zip(rows["semester"], rows["academic_year"], strict=True)
+    frame = rows.assign(
+        term=[format_term(s, y, lang) for s, y in terms],
+        status_label=[gettext(lang, label(s)) for s in rows["status"]],
+        submitted_at=format_datetimes(rows["submitted_at"], lang),
+        status_changed_at=format_datetimes(rows["status_changed_at"], lang),
+    )[list(EXPORT_HEADERS)]
+    frame = with_headers(frame, EXPORT_HEADERS, lang)
+    return (
+        to_csv_bytes(frame)
+        if fmt == "csv"
+        else to_excel_bytes(frame, sheet_name=gettext(lang, "Review queue"))
     )
-    return to_csv_bytes(frame) if fmt == "csv" else to_excel_bytes(frame, sheet_name="Review queue")

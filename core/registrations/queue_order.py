@@ -12,6 +12,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from core.i18n import N_
 from db.models import Company, Course, CourseSection, Registration, Student, User
 from db.types import UtcDateTime
 
@@ -36,19 +37,19 @@ class SortKey:
 
 SORTS: dict[str, SortKey] = {
     "status_changed_at": SortKey(
-        "Days in state", (Registration.status_changed_at,), straight=True, inverted=True
+        N_("Days in state"), (Registration.status_changed_at,), straight=True, inverted=True
     ),
-    "submitted_at": SortKey("Submitted", (Registration.submitted_at,), straight=True),
-    "id": SortKey("Registration id", (), straight=True),
-    "student_code": SortKey("Student code", (Student.student_code,)),
-    "student": SortKey("Student", (Student.first_name_th, Student.last_name_th)),
-    "student_en": SortKey("Student (English)", (Student.first_name_en, Student.last_name_en)),
-    "course": SortKey("Course", (Course.code,)),
-    "section": SortKey("Section", (CourseSection.section,)),
-    "term": SortKey("Term", (CourseSection.academic_year, CourseSection.semester)),
-    "status": SortKey("Status", (Registration.status,), straight=True),
-    "advisor": SortKey("Advisor", (ADVISOR.full_name,), nullable=True),
-    "company": SortKey("Company", (Company.name_en,), nullable=True),
+    "submitted_at": SortKey(N_("Submitted"), (Registration.submitted_at,), straight=True),
+    "id": SortKey(N_("Registration id"), (), straight=True),
+    "student_code": SortKey(N_("Student code"), (Student.student_code,)),
+    "student": SortKey(N_("Student"), (Student.first_name_th, Student.last_name_th)),
+    "student_en": SortKey(N_("Student (English)"), (Student.first_name_en, Student.last_name_en)),
+    "course": SortKey(N_("Course"), (Course.code,)),
+    "section": SortKey(N_("Section"), (CourseSection.section,)),
+    "term": SortKey(N_("Term"), (CourseSection.academic_year, CourseSection.semester)),
+    "status": SortKey(N_("Status"), (Registration.status,), straight=True),
+    "advisor": SortKey(N_("Advisor"), (ADVISOR.full_name,), nullable=True),
+    "company": SortKey(N_("Company"), (Company.name_en,), nullable=True),
 }
 
 

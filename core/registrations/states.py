@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.i18n import N_, Text, msg
 from db.models import RegistrationStatus as S
 from db.models import Role
 
@@ -20,17 +21,19 @@ ORDER: tuple[S, ...] = (
     S.IN_PROGRESS, S.COMPLETED, S.FAILED, S.REJECTED, S.WITHDRAWN,
 )  # fmt: skip
 LABELS: dict[S, str] = {
-    S.SUBMITTED: "Submitted",
-    S.ADVISOR_APPROVED: "Advisor approved",
-    S.COMMITTEE_APPROVED: "Committee approved",
-    S.NEEDS_CHANGES: "Needs changes",
-    S.PLACED: "Placed",
-    S.IN_PROGRESS: "In progress",
-    S.COMPLETED: "Completed",
-    S.FAILED: "Failed",
-    S.REJECTED: "Rejected",
-    S.WITHDRAWN: "Withdrawn",
+    S.SUBMITTED: N_("Submitted"),
+    S.ADVISOR_APPROVED: N_("Advisor approved"),
+    S.COMMITTEE_APPROVED: N_("Committee approved"),
+    S.NEEDS_CHANGES: N_("Needs changes"),
+    S.PLACED: N_("Placed"),
+    S.IN_PROGRESS: N_("In progress"),
+    S.COMPLETED: N_("Completed"),
+    S.FAILED: N_("Failed"),
+    S.REJECTED: N_("Rejected"),
+    S.WITHDRAWN: N_("Withdrawn"),
 }
+
+VALUES = frozenset(s.value for s in S)  # every status as stored
 
 # Waiting for someone in the office to act: the review queue's default view; these become overdue.
 AWAITING_REVIEW = frozenset({S.SUBMITTED, S.ADVISOR_APPROVED, S.COMMITTEE_APPROVED})
@@ -62,8 +65,18 @@ def funnel_rank(status: S | str | None) -> int:
 
 
 def label(status: S | str) -> str:
-    """How a status reads on screen."""
+    """How a status reads on screen (the English msgid; pages translate it)."""
     return LABELS[S(status)]
+
+
+def status_text(status: S | str) -> Text:
+    """A status to put in a message, read in the reader's language."""
+    return msg(LABELS[S(status)])
+
+
+def action_text(action: str) -> Text:
+    """An action (approve, reject, ...) to put in a message."""
+    return msg(ACTION_LABELS[action])
 
 
 def is_overdue(status: S | str, changed_at: datetime, now: datetime, overdue_days: int) -> bool:
@@ -125,15 +138,15 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 ACTION_LABELS = {
-    "approve": "Approve",
-    "start": "Start internship",
-    "complete": "Complete",
-    "fail": "Fail",
-    "needs_changes": "Ask for changes",
-    "reject": "Reject",
-    "resubmit": "Resubmit",
-    "reinstate": "Reinstate",
-    "withdraw": "Withdraw",
+    "approve": N_("Approve"),
+    "start": N_("Start internship"),
+    "complete": N_("Complete"),
+    "fail": N_("Fail"),
+    "needs_changes": N_("Ask for changes"),
+    "reject": N_("Reject"),
+    "resubmit": N_("Resubmit"),
+    "reinstate": N_("Reinstate"),
+    "withdraw": N_("Withdraw"),
 }
 NEEDS_REASON = frozenset(t.action for t in TRANSITIONS if t.needs_reason)
 # What the review queue offers to do to many registrations at once.

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import audit, clock
 from core.errors import Conflict, InvalidInput, NotFound
+from core.i18n import Text, msg, together
 from core.registrations.placement import candidate_of, placement_problems, posting_facts
 from core.registrations.states import DECIDED, PLACED, Transition, funnel_rank
 from core.terms import DEFAULT_CALENDAR
@@ -35,13 +36,13 @@ class StaleVersion(Exception):
     """Someone changed the registration after it was read; the caller reports who."""
 
 
-def clean_reason(reason: str | None, *, required: bool, label: str) -> str | None:
+def clean_reason(reason: str | None, *, required: bool, action: Text) -> str | None:
     """The reason stripped; InvalidInput when required and blank, or too long."""
     text = unicodedata.normalize("NFC", reason or "").strip()
     if required and not text:
-        raise InvalidInput(f"A reason is required to {label.lower()}.")
+        raise InvalidInput("A reason is required to \u201c{action}\u201d.", action=action)
     if len(text) > MAX_REASON:
-        raise InvalidInput(f"The reason must be at most {MAX_REASON} characters.")
+        raise InvalidInput("The reason must be at most {n} characters.", n=MAX_REASON)
     return text or None
 
 
@@ -59,8 +60,8 @@ def committee_members(session: Session, section_id: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def decided_by_message(session: Session, registration_id: int) -> str:
-    """`Already decided by <name> at <time> UTC`, from the newest timeline event."""
+def decided_by_message(session: Session, registration_id: int) -> Text:
+    """`Already decided by <name> at <time>`, from the newest timeline event."""
     stmt = (
         select(RegistrationEvent.at, User.full_name)
         .outerjoin(User, User.id == RegistrationEvent.actor_id)
@@ -70,9 +71,11 @@ def decided_by_message(session: Session, registration_id: int) -> str:
     )
     row = session.execute(stmt).first()
     if row is None:
-        return "Already decided by someone else. Reload and try again."
+        return msg("Already decided by someone else. Reload and try again.")
     at: datetime = row[0]
-    return f"Already decided by {row[1] or 'the system'} at {at:%Y-%m-%d %H:%M} UTC"
+    if row[1] is None:
+        return msg("Already decided by the system at {at}.", at=at)
+    return msg("Already decided by {name} at {at}.", name=row[1], at=at)
 
 
 def _placed_count(session: Session, column: Any, value: int) -> int:
@@ -101,12 +104,12 @@ def _check_posting(session: Session, reg: Registration, internship_id: int, cale
     facts = posting_facts(session, [internship_id], lock=True)[internship_id]
     problems = placement_problems(facts, candidate_of(session, reg.id, calendar))
     if problems:
-        raise Conflict(" ".join(problems))
+        raise Conflict(together(*problems))
 
 
 def _check_capacity(session: Session, reg: Registration, capacity: int) -> None:
     if _placed_count(session, Registration.section_id, reg.section_id) > capacity:
-        raise Conflict(f"The section is full: all {capacity} places are taken.")
+        raise Conflict("The section is full: all {capacity} places are taken.", capacity=capacity)
 
 
 def _values(row: Transition, reg: Registration, now: datetime) -> dict[str, Any]:

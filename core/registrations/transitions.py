@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.access import Actor, Permission, require
+from core.access import Actor, Permission, require, role_text
 from core.context import AppContext
 from core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from core.i18n import Text
 from core.registrations import states as rules
 from core.registrations.store import (
     StaleVersion,
@@ -44,23 +45,26 @@ class BulkResult:
     """What a bulk action did: the ids that moved and, for the others, why not."""
 
     succeeded: tuple[int, ...]
-    failed: dict[int, str] = field(default_factory=dict)
-
-
-def _status_words(status: str) -> str:
-    return status.replace("_", " ")
+    failed: dict[int, Text] = field(default_factory=dict)
 
 
 def _row_for(actor: Actor, action: str, status: RegistrationStatus, own_advisee: bool) -> rules.Transition:
-    label = rules.ACTION_LABELS[action].lower()
+    label = rules.action_text(action)
     row = rules.find(action, status)
     if row is None:
-        raise Conflict(f"Cannot {label} a registration that is {_status_words(status)}.")
+        raise Conflict(
+            "Cannot \u201c{action}\u201d a registration that is {status}.",
+            action=label,
+            status=rules.status_text(status),
+        )
     if actor.role == Role.ADVISOR and actor.role in row.roles and not own_advisee:
         raise PermissionDenied("You can act only on registrations of your own advisees.")
     if not rules.role_may(actor.role, row, own_advisee=own_advisee):
         raise PermissionDenied(
-            f"A {actor.role.value} cannot {label} a registration that is {_status_words(status)}."
+            "A {role} cannot \u201c{action}\u201d a registration that is {status}.",
+            role=role_text(actor.role),
+            action=label,
+            status=rules.status_text(status),
         )
     return row
 
@@ -118,8 +122,8 @@ def transition(
     """Take `action` on one registration (pass the `version` you saw to detect a competing decision)."""
     require(actor, Permission.REVIEW_QUEUE)
     if action not in rules.ACTIONS:
-        raise InvalidInput(f"Unknown action: {action}.")
-    text = clean_reason(reason, required=action in rules.NEEDS_REASON, label=rules.ACTION_LABELS[action])
+        raise InvalidInput("Unknown action: {action}.", action=action)
+    text = clean_reason(reason, required=action in rules.NEEDS_REASON, action=rules.action_text(action))
     result = _apply_once(ctx, actor, registration_id, action, text, internship_id, _Pin(version))
     ctx.cache.bump("registrations")
     return result
@@ -185,12 +189,12 @@ def bulk_transition(
     if not unique:
         raise InvalidInput("Select at least one registration.")
     if len(unique) > MAX_BULK:
-        raise InvalidInput(f"Select at most {MAX_BULK} registrations at a time.")
+        raise InvalidInput("Select at most {n} registrations at a time.", n=MAX_BULK)
     if action not in rules.ACTIONS:
-        raise InvalidInput(f"Unknown action: {action}.")
-    clean_reason(reason, required=action in rules.NEEDS_REASON, label=rules.ACTION_LABELS[action])
+        raise InvalidInput("Unknown action: {action}.", action=action)
+    clean_reason(reason, required=action in rules.NEEDS_REASON, action=rules.action_text(action))
     succeeded: list[int] = []
-    failed: dict[int, str] = {}
+    failed: dict[int, Text] = {}
     for registration_id in unique:
         try:
             transition(
@@ -202,7 +206,7 @@ def bulk_transition(
                 version=shown.get(registration_id),
             )
         except DomainError as exc:
-            failed[registration_id] = exc.message
+            failed[registration_id] = exc.text
         else:
             succeeded.append(registration_id)
     return BulkResult(tuple(succeeded), failed)

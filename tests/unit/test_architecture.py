@@ -45,6 +45,9 @@ def test_the_router_is_only_a_router() -> None:
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert functions <= {
         "_restore",
+        "_language",
+        "_switch_language",
+        "_language_switch",
         "_logout",
         "_sidebar",
         "_emit_cookie_scripts",

@@ -55,9 +55,9 @@ def test_page_runs_are_timed(ctx, make_actor) -> None:
     from tests.ui.apptest import signed_in
 
     user = make_actor(Role.MANAGER)
-    before = _value("ims_page_run_seconds_count", page="Home")
+    before = _value("ims_page_run_seconds_count", page="home")
     signed_in(auth.login(ctx, user.username, TEST_PASSWORD).actor)
-    assert _value("ims_page_run_seconds_count", page="Home") == before + 1
+    assert _value("ims_page_run_seconds_count", page="home") == before + 1
 
 
 def test_query_listener_counts_and_normalises(ctx, make_actor) -> None:

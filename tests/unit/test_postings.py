@@ -141,7 +141,7 @@ def test_company_with_placed_students_cannot_be_deleted(ctx, make_actor, status)
     company = companies.create_company(ctx, actor=staff, form=COMPANY)
     posting = f.new(ctx, f.posting, company.id, "Backend Intern", slots=3)
     f.new(ctx, f.registration, internship_id=posting, status=RegistrationStatus(status))
-    with pytest.raises(Conflict, match="Thai Soft cannot be deleted: 1 student"):
+    with pytest.raises(Conflict, match="cannot be deleted: 1 student is placed"):
         companies.delete_company(ctx, actor=staff, company_id=company.id)
     assert ids(ctx, staff, "backend") == {posting}
 

@@ -46,7 +46,7 @@ PREVIOUS = [
     ("q4", "P3", "prev", None, "adv2", [("submitted", 0, None), ("withdrawn", 5, "coord")]),
     ("q5", "P2", "prev", "A", "adv2", [("submitted", 3, None), ("advisor_approved", 5, "adv2"), ("committee_approved", 6, "m2"), ("placed", 20, "coord")]),
 ]  # fmt: skip
-TERMS = {"c1": ("C1", 2568, 1), "c2": ("C2", 2568, 1), "c1s2": ("C1", 2568, 2), "prev": ("C1", 2567, 1)}
+TERMS = {"c1": ("C1", 2025, 1), "c2": ("C2", 2025, 1), "c1s2": ("C1", 2025, 2), "prev": ("C1", 2024, 1)}
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def world(ctx, make_actor, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def _current(regs: list[Reg]) -> list[Reg]:
-    return [r for r in regs if (r.year, r.semester) == (2568, 1)]
+    return [r for r in regs if (r.year, r.semester) == (2025, 1)]
 
 
 def _rank(reg: Reg) -> int:
@@ -156,7 +156,7 @@ def _p90(values: list[float]) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-TERM = ProgressFilters(academic_year=2568, semester=1)
+TERM = ProgressFilters(academic_year=2025, semester=1)
 
 
 def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, world) -> None:
@@ -177,7 +177,7 @@ def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, wo
     assert result.meets_target is False  # 3/11
     # Previous term as it stood 20 days after its own start (end of that day).
     cutoff = datetime.combine(P.date() + timedelta(days=(NOW.date() - T.date()).days), time.max, UTC)
-    prev = [r for r in regs if r.year == 2567 and r.steps[0][1] <= cutoff]
+    prev = [r for r in regs if r.year == 2024 and r.steps[0][1] <= cutoff]
     asof = {r.name: [s for s, at, _ in r.steps if at <= cutoff][-1] for r in prev}
     before = {k.key: k.previous for k in result.kpis}
     assert before["registered"] == len(prev) == 4
@@ -199,7 +199,7 @@ def test_kpis_match_the_rows_and_last_term_at_the_same_point(ctx, make_actor, wo
 def test_filters_and_funnel(ctx, make_actor, world, field, key, pick) -> None:
     regs, _, ids = world
     dim = field.removesuffix("_id")
-    filters = ProgressFilters(academic_year=2568, semester=1, **{field: ids[dim][key]})
+    filters = ProgressFilters(academic_year=2025, semester=1, **{field: ids[dim][key]})
     frame = progress.funnel(ctx, actor=make_actor(Role.COORDINATOR), filters=filters)
     chosen = [r for r in _current(regs) if pick(r)]
     assert list(frame["stage"]) == list(STAGES)
@@ -291,7 +291,7 @@ def test_a_write_and_bump_is_visible_on_next_load(ctx, make_actor, world) -> Non
         from db.models import CourseSection
 
         section = session.scalar(
-            select(CourseSection.id).where(CourseSection.academic_year == 2568, CourseSection.semester == 1)
+            select(CourseSection.id).where(CourseSection.academic_year == 2025, CourseSection.semester == 1)
         )
         f.registration(
             session,
@@ -368,7 +368,7 @@ def test_last_terms_past_day_is_computed_once_and_kept(ctx, make_actor, world, m
         from core.progress import history as progress_history
 
         cutoff = datetime(2024, 6, 3, 23, 59, 59, tzinfo=UTC)
-        progress_history.counts_at(session, ProgressFilters(academic_year=2567, semester=1), cutoff)
+        progress_history.counts_at(session, ProgressFilters(academic_year=2024, semester=1), cutoff)
     assert len(calls) == 1 and _snapshots(ctx) == 1
 
 
@@ -382,11 +382,11 @@ def test_a_section_edit_forgets_kept_snapshots(ctx, make_actor, world) -> None:
     progress.kpis(ctx, actor=manager, filters=TERM)
     assert _snapshots(ctx) == 1
     with ctx.sessions.begin() as session:
-        section = session.scalars(select(CourseSection).where(CourseSection.academic_year == 2567)).first()
+        section = session.scalars(select(CourseSection).where(CourseSection.academic_year == 2024)).first()
         assert section is not None
         args = {"course_id": section.course_id, "section": section.section, "semester": section.semester}
         sid, capacity = section.id, section.capacity
-    sections.save_section(ctx, actor=admin, **args, academic_year=2566, capacity=capacity, section_id=sid)
+    sections.save_section(ctx, actor=admin, **args, academic_year=2023, capacity=capacity, section_id=sid)
     assert _snapshots(ctx) == 0
 
 
@@ -411,9 +411,9 @@ def test_the_page_opens_on_the_current_year_or_the_latest_with_registrations(ctx
     from tests import factories as f
 
     with ctx.sessions.begin() as session:
-        f.section(session, academic_year=2569, semester=1)  # next year: sections but no registrations
+        f.section(session, academic_year=2026, semester=1)  # next year: sections but no registrations
     options = filter_options(ctx, actor=make_actor(Role.MANAGER))
-    assert options.years[0] == 2569 and options.default_year == 2568
+    assert options.years[0] == 2026 and options.default_year == 2025
     assert opening_year({2024, 2025}, 2025) == 2025 and opening_year(set(), 2025) is None
     assert opening_year({2023, 2024}, 2025) == 2024
 

@@ -196,7 +196,8 @@ def test_export_holds_every_match_not_one_page(ctx, make_actor, world) -> None:
     staff = make_actor("staff")
     frame = _csv(search.export_postings(ctx, actor=staff, province="Bangkok", sort="newest"))
     assert list(frame["id"]) == [world["ux"], world["ml"], world["swe"]]
-    assert list(frame.columns) == [c if c != "stipend" else "stipend_thb_month" for c in search.COLUMNS]
+    assert list(frame.columns) == [search.EXPORT_HEADERS[c] for c in search.COLUMNS]  # English msgids
+    assert set(frame["Work mode"]) <= {"On site", "Hybrid", "Remote"}
     paid = _csv(search.export_postings(ctx, actor=staff, stipend_min=6000, stipend_max=7000))
     assert set(paid["id"]) == {world["front"], world["quote"]}
     assert len(_csv(search.export_postings(ctx, actor=staff))) == 5  # page_size of the screen plays no part
@@ -213,12 +214,12 @@ def test_export_neutralises_formulas_and_is_capped(ctx, make_actor, monkeypatch)
     for n in range(5):
         f.new(ctx, f.posting, company, f'=HYPERLINK("http://x","{n}")', province="@SUM(A1)", slots=3)
     frame = _csv(search.export_postings(ctx, actor=staff))
-    assert all(t.startswith("'=HYPERLINK") for t in frame["title"])
-    assert set(frame["company"]) == {"'=cmd|' /C calc'!A0"} and set(frame["province"]) == {"'@SUM(A1)"}
+    assert all(t.startswith("'=HYPERLINK") for t in frame["Title"])
+    assert set(frame["Company"]) == {"'=cmd|' /C calc'!A0"} and set(frame["Province"]) == {"'@SUM(A1)"}
     monkeypatch.setattr(search, "MAX_EXPORT", 3)
     assert len(_csv(search.export_postings(ctx, actor=staff))) == 3
     sheet = pd.read_excel(io.BytesIO(search.export_postings(ctx, actor=staff, fmt="xlsx")))
-    assert len(sheet) == 3 and sheet["title"].str.startswith("'=").all()
+    assert len(sheet) == 3 and sheet["Title"].str.startswith("'=").all()
 
 
 def test_export_checks_its_arguments_and_role(ctx, make_actor) -> None:

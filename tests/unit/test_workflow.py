@@ -243,7 +243,7 @@ def test_conflict_names_who_decided_first(world: World) -> None:
         workflow.transition(
             world.ctx, actor=world.actors["advisor"], registration_id=reg_id, action="approve", version=1
         )
-    assert lost.value.message == "Already decided by Kanya Coordinator at 2026-11-02 09:30 UTC"
+    assert lost.value.message == "Already decided by Kanya Coordinator at 2 Nov 2026 16:30."  # Bangkok time
     assert world.counts(reg_id) == (2, 1)
 
 
@@ -337,7 +337,9 @@ def test_bulk_reports_each_outcome(world: World) -> None:
     )
     assert result.succeeded == (ok,)
     assert set(result.failed) == {wrong_state, 987_654}
-    assert "Cannot reject" in result.failed[wrong_state] and result.failed[987_654] == "No such registration."
+    assert "Cannot “Reject”" in str(result.failed[wrong_state])
+    assert str(result.failed[987_654]) == "No such registration."
+    assert result.failed[987_654].render("th") != "No such registration."  # translated where it is shown
     with pytest.raises(InvalidInput, match="reason"):
         workflow.bulk_transition(
             world.ctx, actor=world.actors["coordinator"], ids=[ok], action="reject", reason=" "
@@ -390,7 +392,7 @@ def test_bulk_refuses_registrations_changed_since_they_were_shown(world: World) 
         versions={shown: 1, moved: 1},
     )  # fmt: skip
     assert result.succeeded == (shown,)
-    assert "Already decided by Own Advisor" in result.failed[moved]
+    assert "Already decided by Own Advisor" in str(result.failed[moved])
     assert world.status(moved) == S.ADVISOR_APPROVED
     again = workflow.bulk_transition(
         world.ctx, actor=coordinator, ids=[shown], action="reject", reason="again", versions={shown: 1}
@@ -462,8 +464,9 @@ def test_the_posting_picker_offers_only_postings_that_can_take_the_student(world
         world.ctx, actor=world.actors["coordinator"], registration_id=reg_id, query="data"
     )
     assert [p.id for p in choices.eligible] == [good]
-    assert "2 of 2 left" in choices.eligible[0].label() and "Data intern" in choices.eligible[0].label()
-    assert [(p.id, "outside term" in problems[0]) for p, problems in choices.refused] == [(old, True)]
+    label = str(choices.eligible[0].label())
+    assert "2 of 2 left" in label and "Data intern" in label
+    assert [(p.id, "outside term" in str(problems[0])) for p, problems in choices.refused] == [(old, True)]
     with pytest.raises(NotFound):
         placement_rules.placement_choices(world.ctx, actor=world.actors["coordinator"], registration_id=999)
 
