@@ -12,9 +12,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth
-from core.access import Actor, Permission
-from pages._ui import client_ip, context, plain, timed_page
+from core import auth, i18n
+from core.access import ROLE_LABELS, Actor, Permission
+from core.auth import users
+from core.i18n import N_
+from pages._ui import LANG, _, client_ip, context, plain, run_action, timed_page
 
 
 @dataclass(frozen=True)
@@ -25,32 +27,37 @@ class PageSpec:
     title: str
     icon: str
     permission: Permission | None
-    section: str = "Office"
+    section: str = N_("Office")
     hidden: bool = False  # reachable by link, not listed in the sidebar
 
 
 PAGES = [
-    PageSpec("pages/home.py", "Home", ":material/home:", Permission.VIEW_HOME),
-    PageSpec("pages/profile.py", "My profile", ":material/person:", None, "Account"),
-    PageSpec("pages/progress.py", "Progress", ":material/monitoring:", Permission.VIEW_PROGRESS),
-    PageSpec("pages/search.py", "Search postings", ":material/search:", Permission.SEARCH_POSTINGS),
-    PageSpec("pages/postings.py", "Postings & companies", ":material/business:", Permission.MANAGE_POSTINGS),
-    PageSpec("pages/review_queue.py", "Review queue", ":material/fact_check:", Permission.REVIEW_QUEUE),
+    PageSpec("pages/home.py", N_("Home"), ":material/home:", Permission.VIEW_HOME),
+    PageSpec("pages/profile.py", N_("My profile"), ":material/person:", None, N_("Account")),
+    PageSpec("pages/progress.py", N_("Progress"), ":material/monitoring:", Permission.VIEW_PROGRESS),
+    PageSpec("pages/search.py", N_("Search postings"), ":material/search:", Permission.SEARCH_POSTINGS),
     PageSpec(
-        "pages/committee_votes.py", "Committee votes", ":material/how_to_vote:", Permission.VOTE_COMMITTEE
+        "pages/postings.py", N_("Postings & companies"), ":material/business:", Permission.MANAGE_POSTINGS
     ),
-    PageSpec("pages/courses.py", "Courses", ":material/menu_book:", Permission.VIEW_COURSES),
-    PageSpec("pages/import_data.py", "Import", ":material/upload:", Permission.IMPORT_REGISTRATIONS),
+    PageSpec("pages/review_queue.py", N_("Review queue"), ":material/fact_check:", Permission.REVIEW_QUEUE),
+    PageSpec(
+        "pages/committee_votes.py", N_("Committee votes"), ":material/how_to_vote:", Permission.VOTE_COMMITTEE
+    ),
+    PageSpec("pages/courses.py", N_("Courses"), ":material/menu_book:", Permission.VIEW_COURSES),
+    PageSpec("pages/import_data.py", N_("Import"), ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(
         "pages/registration.py",
-        "Registration",
+        N_("Registration"),
         ":material/description:",
         Permission.VIEW_REGISTRATION,
         hidden=True,
     ),
-    PageSpec("pages/admin_users.py", "Users", ":material/group:", Permission.MANAGE_USERS, "Admin"),
-    PageSpec("pages/monitoring.py", "Monitoring", ":material/speed:", Permission.VIEW_MONITORING, "Admin"),
+    PageSpec("pages/admin_users.py", N_("Users"), ":material/group:", Permission.MANAGE_USERS, N_("Admin")),
+    PageSpec(
+        "pages/monitoring.py", N_("Monitoring"), ":material/speed:", Permission.VIEW_MONITORING, N_("Admin")
+    ),
 ]
+LANGUAGE_SWITCH = "lang_switch"
 
 
 def _restore() -> Actor | None:
@@ -68,6 +75,32 @@ def _restore() -> Actor | None:
     return restored
 
 
+def _language(actor: Actor | None) -> None:
+    """This rerun's language: the user's own choice, else this session's, else the office's default."""
+    chosen = actor.language if actor is not None and actor.language else st.session_state.get(LANGUAGE_SWITCH)
+    st.session_state[LANG] = i18n.language(chosen, context().settings.default_language)
+    st.session_state[LANGUAGE_SWITCH] = st.session_state[LANG]
+
+
+def _switch_language() -> None:
+    chosen = st.session_state.get(LANGUAGE_SWITCH)
+    actor = st.session_state.get("actor")
+    if chosen in i18n.LANGUAGES and isinstance(actor, Actor):
+        run_action(lambda: users.set_language(context(), actor=actor, language=chosen))
+
+
+def _language_switch() -> None:
+    with st.sidebar:
+        st.segmented_control(
+            "ภาษา / Language",
+            list(i18n.LANGUAGES),
+            format_func=i18n.LANGUAGE_NAMES.get,
+            key=LANGUAGE_SWITCH,
+            on_change=_switch_language,
+            label_visibility="collapsed",
+        )
+
+
 def _logout(actor: Actor) -> None:
     auth.revoke(context(), actor, session_id=actor.session_id)
     st.session_state.clear()
@@ -77,8 +110,8 @@ def _logout(actor: Actor) -> None:
 def _sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.markdown(f"**{plain(actor.full_name)}**")
-        st.caption(plain(f"{actor.username} · {actor.role.value}"))
-        if st.button("Log out", key="logout"):
+        st.caption(plain(f"{actor.username} · {_(ROLE_LABELS[actor.role])}"))
+        if st.button(_("Log out"), key="logout"):
             _logout(actor)
             st.rerun()
 
@@ -97,34 +130,36 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
         if spec.permission is None or actor.can(spec.permission):
             page = st.Page(
                 spec.path,
-                title=spec.title,
+                title=_(spec.title),
                 icon=spec.icon,
                 default=spec.path == "pages/home.py",
                 visibility="hidden" if spec.hidden else "visible",
             )
-            sections.setdefault(spec.section, []).append(page)
+            sections.setdefault(_(spec.section), []).append(page)
     return sections
 
 
 def _run(page: st.Page) -> None:
-    with timed_page(page.title):
+    with timed_page(page.url_path or "home"):  # the metric's label does not change with the language
         page.run()
 
 
 def main() -> None:
     """Run one rerun: restore the session, then show the login page or the user's pages."""
-    st.set_page_config(
-        page_title="Internship Management System", page_icon=":material/school:", layout="wide"
-    )
     actor = _restore()
+    _language(actor)
+    st.set_page_config(
+        page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"
+    )
     _emit_cookie_scripts()
+    _language_switch()
     if actor is None:
-        _run(st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")]))
+        _run(st.navigation([st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:")]))
         return
     _sidebar(actor)
     if actor.must_change_password:
         # A temporary password opens nothing but the page to replace it.
-        _run(st.navigation([st.Page("pages/profile.py", title="My profile", icon=":material/person:")]))
+        _run(st.navigation([st.Page("pages/profile.py", title=_("My profile"), icon=":material/person:")]))
         return
     _run(st.navigation(_navigation(actor)))
 

@@ -1,19 +1,31 @@
-"""Plotly figures for the progress and monitoring pages (presentation only: frames in, figures out)."""
+"""Plotly figures for the progress and monitoring pages (presentation only: frames in, figures out).
+
+Titles, axes and legends are in the reader's language. Plotly reads a few HTML tags in labels
+(<b>, <a href>, <br>), so every label that comes from data goes through `safe`, which escapes them:
+a company called "<b>X</b>" shows exactly that.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.i18n import N_, local_time
+from core.progress import OTHERS, UNKNOWN_APPROVER
 from core.registrations import states
-
-STATUS_VALUES = frozenset(s.value for s in states.Status)
+from pages._ui import _
 
 # Thai glyphs need a font that has them; browsers pick the first one installed.
 FONT = "Sarabun, Tahoma, Noto Sans Thai, sans-serif"
 SLOW, NORMAL = "#d62728", "#1f77b4"
+SIGN_IN_EVENTS = {
+    "login": N_("Signed in"),
+    "login_failed": N_("Failed sign-in"),
+    "lockout": N_("Locked out"),
+}
 
 
 def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.Figure:
@@ -36,9 +48,19 @@ def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.F
     )
 
 
+def safe(value: object) -> str:
+    """Data shown on a chart as plain text (plotly would read <b>, <a>, <br> as markup)."""
+    return html.escape(str(value), quote=False)
+
+
 def label(state: str) -> str:
-    """How a status reads on a chart (other values as they are)."""
-    return states.label(state) if state in STATUS_VALUES else state
+    """How a status reads on a chart, in the reader's language (other values as they are, escaped)."""
+    return _(states.label(state)) if state in states.VALUES else safe(state)
+
+
+def approver(name: str) -> str:
+    """An approver's name on a chart (the unknown one in the reader's language)."""
+    return _(UNKNOWN_APPROVER) if name == UNKNOWN_APPROVER else safe(name)
 
 
 def funnel(frame: pd.DataFrame) -> go.Figure:
@@ -47,7 +69,9 @@ def funnel(frame: pd.DataFrame) -> go.Figure:
     trace = go.Funnel(
         y=labels, x=list(frame["reached"]), customdata=list(frame["stage"]), textinfo="value+percent initial"
     )
-    return figure([trace], "Funnel: registrations that ever reached each stage", "Registrations", "Stage")
+    return figure(
+        [trace], _("Funnel: registrations that ever reached each stage"), _("Registrations"), _("Stage")
+    )
 
 
 def timeline(frame: pd.DataFrame, period: str) -> go.Figure:
@@ -61,30 +85,37 @@ def timeline(frame: pd.DataFrame, period: str) -> go.Figure:
         )
         for status, group in frame.groupby("status", sort=False)
     ]
-    title = f"Registrations submitted per {period}, by status"
-    return figure(traces, title, f"{period.title()} (UTC)", "Registrations", barmode="stack")
+    title, axis = (
+        (_("Registrations submitted per week, by status"), _("Week"))
+        if period == "week"
+        else (_("Registrations submitted per month, by status"), _("Month"))
+    )
+    return figure(traces, title, axis, _("Registrations"), barmode="stack")
 
 
 def breakdown(frame: pd.DataFrame, title: str, axis: str) -> go.Figure:
     """Horizontal bars of registrations and placements per group; customdata carries the key."""
     data = frame.iloc[::-1]
-    labels, keys = list(data["label"]), list(data["key"])
+    keys = list(data["key"])
+    labels = [_(OTHERS) if k == OTHERS else safe(v) for k, v in zip(keys, data["label"], strict=True)]
     traces = [
         go.Bar(y=labels, x=list(data[column]), name=name, orientation="h", customdata=keys)
-        for column, name in (("registrations", "Registered"), ("placed_students", "Placed"))
+        for column, name in (("registrations", _("Registered")), ("placed_students", _("Placed")))
     ]
     height = max(300, 40 * len(frame) + 120)
-    return figure(traces, title, "Registrations", axis, barmode="group", height=height)
+    return figure(traces, title, _("Registrations"), axis, barmode="group", height=height)
 
 
 def stage_times(frame: pd.DataFrame) -> go.Figure:
     """Median and 90th percentile of days spent in each state."""
     labels = [label(s) for s in frame["state"]]
     traces = [
-        go.Bar(x=labels, y=list(frame["median_days"]), name="Median"),
-        go.Bar(x=labels, y=list(frame["p90_days"]), name="90th percentile"),
+        go.Bar(x=labels, y=list(frame["median_days"]), name=_("Median")),
+        go.Bar(x=labels, y=list(frame["p90_days"]), name=_("90th percentile")),
     ]
-    return figure(traces, "Days spent in each state before it ended", "State", "Days", barmode="group")
+    return figure(
+        traces, _("Days spent in each state before it ended"), _("State"), _("Days"), barmode="group"
+    )
 
 
 def approver_times(frame: pd.DataFrame, state: str) -> go.Figure:
@@ -92,55 +123,65 @@ def approver_times(frame: pd.DataFrame, state: str) -> go.Figure:
     data = frame[frame["state"] == state].sort_values("median_days")
     colours = [SLOW if slow else NORMAL for slow in data["stands_out"]]
     trace = go.Bar(
-        y=list(data["approver"]),
+        y=[approver(a) for a in data["approver"]],
         x=list(data["median_days"]),
         orientation="h",
         marker_color=colours,
         customdata=list(data["transitions"]),
-        hovertemplate="%{y}: median %{x:.1f} days over %{customdata} decisions<extra></extra>",
+        hovertemplate=_("%{y}: median %{x:.1f} days over %{customdata} decisions") + "<extra></extra>",
     )
-    title = f"Median days in '{label(state)}' by the approver who ended it (red: slow)"
-    return figure([trace], title, "Median days", "Approver", height=max(300, 28 * len(data) + 120))
+    title = _("Median days in “{state}” by the approver who ended it (red: slow)", state=label(state))
+    return figure([trace], title, _("Median days"), _("Approver"), height=max(300, 28 * len(data) + 120))
 
 
 def overdue(frame: pd.DataFrame, days: int) -> go.Figure:
     """Open items older than the overdue limit, per approver and the state they wait in."""
     traces = [
-        go.Bar(x=list(group["overdue"]), y=list(group["approver"]), name=label(str(state)), orientation="h")
+        go.Bar(
+            x=list(group["overdue"]),
+            y=[approver(a) for a in group["approver"]],
+            name=label(str(state)),
+            orientation="h",
+        )
         for state, group in frame.groupby("state", sort=False)
     ]
     height = max(300, 28 * frame["approver"].nunique() + 120)
-    title = f"Items waiting more than {days} days, per approver"
-    return figure(traces, title, "Overdue items", "Approver", barmode="stack", height=height)
+    title = _("Items waiting more than {days} days, per approver", days=days)
+    return figure(traces, title, _("Overdue items"), _("Approver"), barmode="stack", height=height)
 
 
 def queue(frame: pd.DataFrame) -> go.Figure:
     """Open and overdue items per open state."""
     labels = [label(s) for s in frame["state"]]
     traces = [
-        go.Bar(x=labels, y=list(frame["open"]), name="Open"),
-        go.Bar(x=labels, y=list(frame["overdue"]), name="Overdue"),
+        go.Bar(x=labels, y=list(frame["open"]), name=_("Open items")),
+        go.Bar(x=labels, y=list(frame["overdue"]), name=_("Overdue")),
     ]
-    return figure(traces, "Review queue by state", "State", "Registrations", barmode="group")
+    return figure(traces, _("Review queue by state"), _("State"), _("Registrations"), barmode="group")
 
 
 def logins(frame: pd.DataFrame) -> go.Figure:
     """Sign-ins, failures and lockouts per hour."""
     traces = [
-        go.Scatter(x=list(group["hour"]), y=list(group["count"]), name=str(action), mode="lines+markers")
+        go.Scatter(
+            x=[local_time(h) for h in group["hour"]],
+            y=list(group["count"]),
+            name=_(SIGN_IN_EVENTS.get(str(action), str(action))),
+            mode="lines+markers",
+        )
         for action, group in frame.groupby("action", sort=False)
     ]
-    return figure(traces, "Sign-ins over the last 24 hours", "Hour (UTC)", "Events")
+    return figure(traces, _("Sign-ins over the last 24 hours"), _("Hour"), _("Events"))
 
 
 def timings(frame: pd.DataFrame, kind: str, title: str) -> go.Figure:
     """Mean milliseconds per page or per statement verb."""
     data = frame[frame["kind"] == kind].sort_values("mean_ms")
     trace = go.Bar(
-        y=list(data["name"]),
+        y=[safe(n) for n in data["name"]],
         x=list(data["mean_ms"]),
         orientation="h",
         customdata=list(data["count"]),
-        hovertemplate="%{y}: %{x:.1f} ms mean over %{customdata} runs<extra></extra>",
+        hovertemplate=_("%{y}: %{x:.1f} ms mean over %{customdata} runs") + "<extra></extra>",
     )
-    return figure([trace], title, "Mean milliseconds", "")
+    return figure([trace], title, _("Mean milliseconds"), "")

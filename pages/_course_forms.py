@@ -11,11 +11,12 @@ from typing import Any
 
 import streamlit as st
 
-from core import courses
+from core import clock, courses
 from core.access import Actor
 from core.context import AppContext
 from core.courses import CourseRow, Lookups, SectionRow
-from pages._ui import flash, plain, run_action
+from core.terms import academic_year_of
+from pages._ui import _, flash, formatted, plain, run_action, shown_year, tr
 
 NEW_FORM = "se_new_form"  # bumped after a create, so the new-section form starts empty again
 
@@ -30,23 +31,44 @@ def _save(action: Callable[[], Any], message: Callable[[Any], list[str]], *, res
         st.rerun()
 
 
-def edit_course(ctx: AppContext, actor: Actor, course: CourseRow) -> None:
-    """Names, credits and kind of one course (its code too), saved with update_course."""
-    k = f"ce_{course.id}"
+def course_form(ctx: AppContext, actor: Actor, course: CourseRow | None = None) -> None:
+    """Create a course (course None) or edit one: code, names, credits and kind."""
+    k = f"ce_{course.id}" if course else f"co_new{st.session_state.get(NEW_FORM, 0)}"
+    kinds = list(courses.KIND_LABELS)
     with st.form(k):
-        st.markdown(f"**Edit course {plain(course.code)}**")
-        code = st.text_input("Code", value=course.code, key=f"{k}_code")
-        name_th = st.text_input("Name (Thai)", value=course.name_th, key=f"{k}_th")
-        name_en = st.text_input("Name (English)", value=course.name_en, key=f"{k}_en")
-        credits = st.number_input("Credits", value=course.credits, step=1, key=f"{k}_credits")
-        kinds = ["internship", "coop"]
-        kind = st.selectbox("Kind", kinds, index=kinds.index(course.kind), key=f"{k}_kind")
-        if st.form_submit_button("Save course"):
+        if course:
+            st.markdown("**" + plain(_("Edit course {code}", code=course.code)) + "**")
+        code = st.text_input(_("Code"), value=course.code if course else "", key=f"{k}_code")
+        name_th = st.text_input(_("Name (Thai)"), value=course.name_th if course else "", key=f"{k}_th")
+        name_en = st.text_input(_("Name (English)"), value=course.name_en if course else "", key=f"{k}_en")
+        credits = st.number_input(
+            _("Credits"), value=course.credits if course else 3, step=1, key=f"{k}_credits"
+        )
+        kind = st.selectbox(
+            _("Kind"),
+            kinds,
+            index=kinds.index(course.kind) if course else 0,
+            format_func=formatted(kinds, lambda v: _(courses.KIND_LABELS[v])),
+            key=f"{k}_kind",
+        )
+        if st.form_submit_button(_("Save course") if course else _("Create course")):
             args = {"code": code, "name_th": name_th, "name_en": name_en, "credits": credits, "kind": kind}
-            _save(
-                lambda: courses.update_course(ctx, actor=actor, course_id=course.id, **args),
-                lambda row: [f"Course {row.code} saved."],
-            )
+            if course:
+                _save(
+                    lambda: courses.update_course(ctx, actor=actor, course_id=course.id, **args),
+                    lambda row: [_("Course {code} saved.", code=row.code)],
+                )
+            else:
+                _save(
+                    lambda: courses.create_course(ctx, actor=actor, **args),
+                    lambda row: [_("Course {code} created.", code=row.code)],
+                    reset=True,
+                )
+
+
+def this_year(ctx: AppContext) -> int:
+    """The academic year (CE) running today, by the office's term calendar."""
+    return academic_year_of(clock.now().date(), ctx.settings.term_calendar)
 
 
 def _people(choices: dict[int, str], current: dict[int, str]) -> dict[int, str]:
@@ -74,37 +96,46 @@ def section_form(
     )
     course_names = {c.id: c.code for c in course_rows}
     with st.form(k):
-        title = f"Edit section {current.course_code} sec {current.section}" if current else "New section"
-        st.markdown(f"**{plain(title)}**")
+        if current:
+            title = _(
+                "Edit section {course} sec {section}", course=current.course_code, section=current.section
+            )
+            st.markdown("**" + plain(title) + "**")
         course_id = st.selectbox(
-            "Course", list(course_names), format_func=course_names.get, key=f"{k}_course",
+            _("Course"), list(course_names), format_func=course_names.get, key=f"{k}_course",
             index=list(course_names).index(current.course_id) if current and current.course_id in course_names
             else 0, disabled=current is not None,
         )  # fmt: skip
-        label = st.text_input("Section", value=current.section if current else "", key=f"{k}_label")
-        semester = st.selectbox("Semester", [1, 2, 3], index=(current.semester - 1) if current else 0,
+        label = st.text_input(_("Section"), value=current.section if current else "", key=f"{k}_label")
+        semester = st.selectbox(_("Semester"), [1, 2, 3], index=(current.semester - 1) if current else 0,
                                 key=f"{k}_sem")  # fmt: skip
-        year = st.number_input("Academic year (CE)", value=current.academic_year if current else 2026, step=1,
-                               key=f"{k}_year")  # fmt: skip
+        year = st.number_input(
+            _("Academic year"),
+            value=shown_year(current.academic_year if current else this_year(ctx)),
+            step=1,
+            help=_("Type it in the Buddhist era (2569) or in CE (2026): both mean the same year."),
+            key=f"{k}_year",
+        )
         capacity = st.number_input(
-            "Capacity", value=current.capacity if current else 30, step=1, key=f"{k}_cap"
+            _("Capacity"), value=current.capacity if current else 30, step=1, key=f"{k}_cap"
         )
         coordinator = st.selectbox(
-            "Coordinator", list(coord), format_func=coord.get, key=f"{k}_co",
+            _("Coordinator"), list(coord), format_func=coord.get, key=f"{k}_co",
             index=list(coord).index(current.coordinator_id) if current and current.coordinator_id else None,
+            placeholder=_("Choose a coordinator"),
         )  # fmt: skip
         members = st.multiselect(
-            "Committee", list(committee), default=list(current.committee_ids) if current else [],
-            format_func=committee.get, key=f"{k}_cm",
+            _("Committee"), list(committee), default=list(current.committee_ids) if current else [],
+            format_func=committee.get, key=f"{k}_cm", placeholder=_("Choose the members"),
         )  # fmt: skip
-        if st.form_submit_button("Save section" if current else "Create section"):
+        if st.form_submit_button(_("Save section") if current else _("Create section")):
             _save(
                 lambda: courses.save_section(
                     ctx, actor=actor, section_id=current.id if current else None,
                     course_id=current.course_id if current else course_id, section=label, semester=semester,
                     academic_year=year, capacity=capacity, coordinator_id=coordinator, committee_ids=members,
                 ),
-                lambda row: [f"Section {row.course_code} sec {row.section} saved.",
-                             *courses.section_warnings(row)],
+                lambda row: [_("Section {course} sec {section} saved.", course=row.course_code,
+                                section=row.section), *(tr(w) for w in courses.section_warnings(row))],
                 reset=current is None,
             )  # fmt: skip

@@ -8,13 +8,15 @@ from typing import Any
 
 import streamlit as st
 
-from core.postings import FacetCount, PostingQuery
+from core.i18n import N_
+from core.postings import WORK_MODE_LABELS, FacetCount, PostingQuery
+from pages._ui import _, formatted
 
 # URL parameter -> default. Only the query and filters go in the URL, never anything secret.
 TEXTS = {"q": "", "province": "", "mode": "", "company": "", "program": "", "sort": "relevance", "closed": ""}
 NUMBERS = ("page", "smin", "smax")  # whole numbers; empty stipend = no bound
 DATES = ("from", "to")
-SORT_LABELS = {"relevance": "Best match", "newest": "Newest", "stipend": "Highest stipend"}
+SORT_LABELS = {"relevance": N_("Best match"), "newest": N_("Newest"), "stipend": N_("Highest stipend")}
 
 
 def _number(raw: str) -> int | None:
@@ -78,37 +80,53 @@ def _select(column: Any, label: str, key: str, labels: dict[str, str], on_change
     current = str(st.session_state[key])
     if current and current not in labels:
         labels[current] = f"{current} (0)"
-    column.selectbox(
-        label, ["", *labels], key=key, format_func=lambda v: "Any" if v == "" else labels.get(v, v),
-        on_change=on_change,
-    )  # fmt: skip
+    options = ["", *labels]
+    any_or = formatted(options, lambda v: _("Any") if v == "" else labels[v])
+    column.selectbox(label, options, key=key, format_func=any_or, on_change=on_change)
 
 
 def range_filters(programs: list[tuple[int, str]], on_change: Callable[[], None]) -> None:
     """Program the posting is open to, stipend range (THB/month) and period overlap, on one row."""
     cols = st.columns(5)
-    _select(cols[0], "Open to program", "s_program", {str(i): name for i, name in programs}, on_change)
-    for col, key, label in ((cols[1], "s_smin", "Stipend from"), (cols[2], "s_smax", "Stipend to")):
+    _select(cols[0], _("Open to program"), "s_program", {str(i): name for i, name in programs}, on_change)
+    bounds = (
+        (cols[1], "s_smin", _("Stipend from (THB/month)")),
+        (cols[2], "s_smax", _("Stipend to (THB/month)")),
+    )
+    for col, key, label in bounds:
         col.number_input(
-            f"{label} (THB/month)", min_value=0, max_value=999_999_999, value=None, step=1000, key=key,
-            on_change=on_change, placeholder="No bound",
+            label, min_value=0, max_value=999_999_999, value=None, step=1000, key=key,
+            on_change=on_change, placeholder=_("No bound"),
         )  # fmt: skip
-    cols[3].date_input("Period from", value=None, key="s_from", on_change=on_change)
-    cols[4].date_input("Period to", value=None, key="s_to", on_change=on_change)
+    cols[3].date_input(_("Period from"), value=None, key="s_from", on_change=on_change, format="DD/MM/YYYY")
+    cols[4].date_input(_("Period to"), value=None, key="s_to", on_change=on_change, format="DD/MM/YYYY")
+
+
+def _facet_label(facet: str, count: FacetCount) -> str:
+    if facet == "work_mode" and count.value in WORK_MODE_LABELS:
+        return _(WORK_MODE_LABELS[count.value])
+    return count.label
 
 
 def facet_filters(facets: Mapping[str, tuple[FacetCount, ...]], on_change: Callable[[], None]) -> None:
     """Province, work mode and company with how many postings each would leave; sort; status."""
     cols = st.columns(5)
     for col, (label, key, facet) in zip(
-        cols, (("Province", "s_province", "province"), ("Work mode", "s_mode", "work_mode"),
-               ("Company", "s_company", "company")), strict=False,
+        cols, ((_("Province"), "s_province", "province"), (_("Work mode"), "s_mode", "work_mode"),
+               (_("Company"), "s_company", "company")), strict=False,
     ):  # fmt: skip
-        _select(
-            col, label, key, {f.value: f"{f.label} ({f.count:,})" for f in facets.get(facet, ())}, on_change
-        )
-    cols[3].selectbox("Sort by", list(SORT_LABELS), key="s_sort", format_func=SORT_LABELS.get)
+        shown = {f.value: f"{_facet_label(facet, f)} ({f.count:,})" for f in facets.get(facet, ())}
+        _select(col, label, key, shown, on_change)
+    cols[3].selectbox(
+        _("Sort by"),
+        list(SORT_LABELS),
+        key="s_sort",
+        format_func=formatted(SORT_LABELS, lambda v: _(SORT_LABELS[v])),
+    )
     cols[4].selectbox(
-        "Status", ["", "1"], key="s_closed", format_func=lambda v: "Open and closed" if v else "Open only",
+        _("Status"),
+        ["", "1"],
+        key="s_closed",
+        format_func=formatted(["", "1"], lambda v: _("Open and closed") if v else _("Open only")),
         on_change=on_change,
-    )  # fmt: skip
+    )

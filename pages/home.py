@@ -4,38 +4,44 @@ import pandas as pd
 import streamlit as st
 
 from core import registrations
-from core.access import Permission
-from pages._ui import context, guard, plain, run_action
+from core.access import ROLE_LABELS, Permission
+from core.registrations import states
+from pages._ui import _, context, guard, plain, run_action, when
 
 actor = guard(Permission.VIEW_HOME)
 ctx = context()
-st.title("Internship Management System")
-st.caption(plain(f"Signed in as {actor.full_name} ({actor.role.value})"))
+st.title(_("Internship Management System"))
+st.caption(plain(_("Signed in as {name} ({role})", name=actor.full_name, role=_(ROLE_LABELS[actor.role]))))
 
 counts = run_action(lambda: registrations.headline_counts(ctx, actor=actor))
 if counts:
     cols = st.columns(4)
-    cols[0].metric("Students", f"{counts.students:,}")
-    cols[1].metric("Companies", f"{counts.companies:,}")
-    cols[2].metric("Open postings", f"{counts.open_postings:,}")
-    cols[3].metric("Registrations", f"{counts.registrations:,}")
+    cols[0].metric(_("Students"), f"{counts.students:,}")
+    cols[1].metric(_("Companies"), f"{counts.companies:,}")
+    cols[2].metric(_("Open postings"), f"{counts.open_postings:,}")
+    cols[3].metric(_("Registrations"), f"{counts.registrations:,}")
     if counts.by_status:
-        st.subheader("Registrations by status")
-        frame = pd.DataFrame(sorted(counts.by_status.items()), columns=["Status", "Registrations"])
+        st.subheader(_("Registrations by status"))
+        rows = [
+            (_(states.label(s)), counts.by_status[s.value])
+            for s in states.ORDER
+            if s.value in counts.by_status
+        ]
+        frame = pd.DataFrame(rows, columns=[_("Status"), _("Registrations")])
         st.dataframe(frame, hide_index=True, width="content")
 
-st.subheader("Latest activity")
+st.subheader(_("Latest activity"))
 events = run_action(lambda: registrations.latest_activity(ctx, actor=actor))
 if events:
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "When (UTC)": e.at.strftime("%Y-%m-%d %H:%M"),
-                    "Student": f"{e.student_code} {e.student_name}",
-                    "From": e.from_status or "—",
-                    "To": e.to_status,
-                    "By": e.actor or "—",
+                    _("When"): when(e.at),
+                    _("Student"): f"{e.student_code} {e.student_name}",
+                    _("From"): _(states.label(e.from_status)) if e.from_status else "—",
+                    _("To"): _(states.label(e.to_status)),
+                    _("By"): e.actor or "—",
                 }
                 for e in events
             ]
@@ -44,4 +50,4 @@ if events:
         width="stretch",
     )
 elif events is not None:
-    st.info("No registration activity yet.")
+    st.info(_("No registration activity yet. It appears here as registrations are imported and reviewed."))

@@ -4,59 +4,103 @@ import streamlit as st
 
 from core import imports
 from core.access import Permission
-from core.imports import COLUMNS
-from pages._ui import context, flash, guard, run_action, show_flash
+from core.i18n import N_
+from pages._ui import _, context, flash, formatted, guard, lang, ngettext, run_action, show_flash
 
 UPLOAD = "im_upload"  # bumped after a commit: a new, empty uploader (the file was saved)
+KINDS = {"students": N_("Students"), "registrations": N_("Registrations")}
+ISSUE_COLUMNS = {"line": N_("Line"), "column": N_("Column"), "message": N_("Problem")}
+ROW_COLUMNS = {"line": N_("Line"), "student_code": N_("Student code"), "action": N_("What happens")}
 
 actor = guard(Permission.IMPORT_REGISTRATIONS)
 ctx = context()
-st.title("Import")
+st.title(_("Import"))
 show_flash()
-kind = st.radio("What to import", list(COLUMNS), horizontal=True, key="im_kind")
+kind = st.radio(
+    _("What to import"),
+    list(KINDS),
+    format_func=formatted(KINDS, lambda k: _(KINDS[k])),
+    horizontal=True,
+    key="im_kind",
+)
+st.caption(
+    _(
+        "Faculty, program, section, advisor and company may be written as the code, the Thai name or the "
+        "English name. Years may be written in the Buddhist era (2569) or in CE (2026). Commas, semicolons "
+        "and tabs all work as separators."
+    )
+)
 st.download_button(
-    f"Download the {kind} template (CSV)",
-    (",".join(COLUMNS[kind]) + "\n").encode("utf-8-sig"),
+    _("Download the template with an example row (CSV)"),
+    imports.template(kind),
     file_name=f"{kind}-template.csv",
     mime="text/csv",
     key="im_template",
 )
 upload = st.file_uploader(
-    "CSV (UTF-8 or Thai Windows) or Excel .xlsx",
+    _("CSV (UTF-8 or Thai Windows) or Excel .xlsx"),
     type=["csv", "xlsx"],
     key=f"im_file{st.session_state.get(UPLOAD, 0)}",
 )
 if upload is None:
-    st.info("Choose a file to see what it would change. Nothing is saved before you commit.")
+    st.info(_("Choose a file to see what it would change. Nothing is saved before you commit."))
     st.stop()
 
 data, name = upload.getvalue(), upload.name
-preview = run_action(lambda: imports.preview_import(ctx, actor=actor, kind=kind, data=data, filename=name))
+with st.spinner(_("Checking every row…")):
+    preview = run_action(
+        lambda: imports.preview_import(ctx, actor=actor, kind=kind, data=data, filename=name)
+    )
 if preview is None:
     st.stop()
 if preview.errors:
-    st.error(f"{len(preview.errors)} problems found; nothing can be saved until they are fixed.")
-    st.dataframe(preview.errors_frame(), hide_index=True, width="stretch")
+    n = len(preview.errors)
+    st.error(
+        ngettext(
+            "{n} problem found; nothing can be saved until it is fixed.",
+            "{n} problems found; nothing can be saved until they are fixed.",
+            n,
+        )
+    )
+    st.dataframe(
+        preview.errors_frame(lang()),
+        hide_index=True,
+        width="stretch",
+        column_config={c: _(label) for c, label in ISSUE_COLUMNS.items()},
+    )
     st.stop()
 
 cols = st.columns(3)
-cols[0].metric("New", f"{preview.created:,}")
-cols[1].metric("Updated", f"{preview.updated:,}")
-cols[2].metric("Unchanged", f"{preview.unchanged:,}")
-st.dataframe(preview.rows, hide_index=True, width="stretch")
+cols[0].metric(_("New"), f"{preview.created:,}")
+cols[1].metric(_("Updated"), f"{preview.updated:,}")
+cols[2].metric(_("Unchanged"), f"{preview.unchanged:,}")
+rows = preview.rows.assign(action=[_(imports.ACTION_LABELS[a]) for a in preview.rows["action"]])
+st.dataframe(
+    rows, hide_index=True, width="stretch", column_config={c: _(label) for c, label in ROW_COLUMNS.items()}
+)
 if st.button(
-    "Commit import", type="primary", key="im_commit", disabled=not (preview.created or preview.updated)
+    _("Commit import"), type="primary", key="im_commit", disabled=not (preview.created or preview.updated)
 ):
-    bar = st.progress(0.0, text="Importing…")
-    result = run_action(
-        lambda: imports.commit_import(
-            ctx, actor=actor, kind=kind, data=data, filename=name, progress=lambda f: bar.progress(f)
+    with st.status(_("Importing…"), expanded=True) as status:
+        bar = st.progress(0.0)
+        result = run_action(
+            lambda: imports.commit_import(
+                ctx, actor=actor, kind=kind, data=data, filename=name, progress=lambda f: bar.progress(f)
+            )
         )
-    )
+        status.update(
+            label=_("Import finished") if result else _("Import failed"),
+            state="complete" if result else "error",
+        )
     if result:
         flash(
-            f"Imported: {result.created:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged "
-            f"({result.seconds:.1f} s)."
+            _(
+                "Imported: {created:,} new, {updated:,} updated, {unchanged:,} unchanged ({seconds:.1f} s).",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                seconds=result.seconds,
+            )
         )
         st.session_state[UPLOAD] = st.session_state.get(UPLOAD, 0) + 1
         st.rerun()

@@ -4,15 +4,29 @@ import streamlit as st
 
 from core import monitoring, progress
 from core.access import Permission
+from core.i18n import N_
 from core.progress import ProgressFilters
 from pages import _charts as charts
 from pages._progress_widgets import overdue_definition
-from pages._ui import context, guard, run_action
+from pages._ui import _, context, guard, run_action, when
+
+SLOW_COLUMNS = {
+    "statement": N_("Statement"),
+    "count": N_("Runs"),
+    "mean_ms": N_("Mean ms"),
+    "max_ms": N_("Max ms"),
+}
+BACKENDS = {"memory": N_("in memory"), "redis": "Redis"}
+INCIDENT_COLUMNS = {"at": N_("When"), "incident": N_("Incident id"), "kind": N_("Error"), "page": N_("Page")}
 
 actor = guard(Permission.VIEW_MONITORING)
 ctx = context()
-st.title("Monitoring")
-st.caption("Refreshes every 5 seconds. Timings and incidents are this server process's since it started.")
+st.title(_("Monitoring"))
+st.caption(_("Refreshes every 5 seconds. Timings and incidents are this server process's since it started."))
+
+
+def _up(up: bool) -> str:
+    return _("up") if up else _("DOWN")
 
 
 def _health() -> None:
@@ -21,20 +35,23 @@ def _health() -> None:
         return
     cache = health.cache
     cols = st.columns(5)
-    cols[0].metric("Database", "up" if health.db_up else "DOWN")
-    cols[1].metric("DB latency", "—" if health.db_latency_ms is None else f"{health.db_latency_ms:.1f} ms")
-    cols[2].metric(f"Cache ({cache['backend']})", "up" if health.cache_up else "DOWN — reading the database")
+    cols[0].metric(_("Database"), _up(health.db_up))
+    cols[1].metric(_("DB latency"), "—" if health.db_latency_ms is None else f"{health.db_latency_ms:.1f} ms")
+    cols[2].metric(
+        _("Cache ({backend})", backend=_(BACKENDS.get(str(cache["backend"]), str(cache["backend"])))),
+        _up(True) if health.cache_up else _("DOWN — reading the database"),
+    )
     cols[3].metric(
-        "Cache latency", "—" if health.cache_latency_ms is None else f"{health.cache_latency_ms:.2f} ms"
+        _("Cache latency"), "—" if health.cache_latency_ms is None else f"{health.cache_latency_ms:.2f} ms"
     )
     cols[4].metric(
-        "Active sessions", "—" if health.active_sessions is None else f"{health.active_sessions:,}"
+        _("Active sessions"), "—" if health.active_sessions is None else f"{health.active_sessions:,}"
     )
     cols = st.columns(4)
-    cols[0].metric("Cache hits", f"{cache['hits']:,}")
-    cols[1].metric("Cache misses", f"{cache['misses']:,}")
-    cols[2].metric("Cache errors", f"{cache['errors']:,}")
-    cols[3].metric("Cache breaker", str(cache["breaker"]))
+    cols[0].metric(_("Cache hits"), f"{cache['hits']:,}")
+    cols[1].metric(_("Cache misses"), f"{cache['misses']:,}")
+    cols[2].metric(_("Cache errors"), f"{cache['errors']:,}")
+    cols[3].metric(_("Cache breaker"), str(cache["breaker"]))
 
 
 def _timings() -> None:
@@ -43,11 +60,13 @@ def _timings() -> None:
         return
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.timings(frame, "page", "Page run time"), key="chart_pages")
+        st.plotly_chart(charts.timings(frame, "page", _("Page run time")), key="chart_pages")
     with right:
-        st.plotly_chart(charts.timings(frame, "query", "Query time by statement kind"), key="chart_queries")
+        st.plotly_chart(
+            charts.timings(frame, "query", _("Query time by statement kind")), key="chart_queries"
+        )
     total = int(frame.loc[frame["kind"] == "query", "count"].sum())
-    st.caption(f"{total:,} statements executed by this process.")
+    st.caption(_("{total:,} statements executed by this process.", total=total))
 
 
 @st.fragment(run_every=5)
@@ -62,16 +81,26 @@ def live() -> None:
     if ageing is not None:
         st.plotly_chart(charts.queue(ageing.by_state), key="chart_queue")
         st.caption(overdue_definition(ageing.overdue_days))
-    st.subheader("Slowest statements")
+    st.subheader(_("Slowest statements"))
     slow = run_action(lambda: monitoring.slow_queries(actor=actor))
     if slow is not None:
-        st.dataframe(slow.round({"mean_ms": 2, "max_ms": 2}), hide_index=True, width="stretch")
-    st.subheader("Recent incidents")
+        st.dataframe(
+            slow.round({"mean_ms": 2, "max_ms": 2}),
+            hide_index=True,
+            width="stretch",
+            column_config={c: _(label) for c, label in SLOW_COLUMNS.items()},
+        )
+    st.subheader(_("Recent incidents"))
     incidents = run_action(lambda: monitoring.recent_incidents(actor=actor))
     if incidents is not None and not incidents.empty:
-        st.dataframe(incidents, hide_index=True, width="stretch")
+        st.dataframe(
+            incidents.assign(at=[when(t) for t in incidents["at"]]),
+            hide_index=True,
+            width="stretch",
+            column_config={c: _(label) for c, label in INCIDENT_COLUMNS.items()},
+        )
     elif incidents is not None:
-        st.info("No incidents since this process started.")
+        st.info(_("No incidents since this process started. Incident ids shown to users appear here."))
 
 
 live()

@@ -29,7 +29,7 @@ def test_a_member_casts_the_deciding_vote_on_another_advisors_student(ctx: AppCo
     assert at.dataframe[0].value["id"].tolist() == [reg_id]
     at.session_state["cv_table"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
-    assert "**Committee** — 0 approve, 0 reject, quorum 2" in texts(at)
+    assert "Committee: 0 approve, 0 reject, quorum 2" in texts(at)
     at.button(key="rd_cast").click().run()
     assert not at.exception, at.exception
     assert "Vote recorded" in texts(at)
@@ -39,7 +39,7 @@ def test_a_member_casts_the_deciding_vote_on_another_advisors_student(ctx: AppCo
     at.run()
     at.text_input(key="rd_remarks").input("good fit")
     at.button(key="rd_cast").click().run()
-    assert f"Registration {reg_id} is committee_approved" in texts(at)
+    assert f"Registration {reg_id} is Committee approved" in texts(at)
     with ctx.sessions.begin() as s:
         assert s.get(Registration, reg_id).status == RegistrationStatus.COMMITTEE_APPROVED
 

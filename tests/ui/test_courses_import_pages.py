@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from core.context import AppContext
 from db.models import Course, CourseKind, CourseSection, RegistrationStatus, Student, section_committee
 from tests import factories as f
-from tests.ui.apptest import offers, page_alone, signed_in, texts
+from tests.ui.apptest import confirm, offers, page_alone, signed_in, texts
 
 PAGES = ["pages/courses.py", "pages/import_data.py"]
 HEAD = (
@@ -36,10 +36,10 @@ def test_others_get_the_access_error(ctx: AppContext, session_for, role: str) ->
 
 def test_create_a_course_through_the_page(ctx: AppContext, session_for) -> None:
     at = signed_in(session_for("coordinator"), PAGES[0])
-    at.text_input(key="co_code").input("it-499")
-    at.text_input(key="co_name_th").input("สหกิจศึกษา")
-    at.text_input(key="co_name_en").input("Co-operative Education")
-    at.selectbox(key="co_kind").select("coop")
+    at.text_input(key="co_new0_code").input("it-499")
+    at.text_input(key="co_new0_th").input("สหกิจศึกษา")
+    at.text_input(key="co_new0_en").input("Co-operative Education")
+    at.selectbox(key="co_new0_kind").select("coop")
     next(b for b in at.button if b.label == "Create course").click().run()
     assert not at.exception, at.exception
     assert "Course IT-499 created." in texts(at)
@@ -141,7 +141,7 @@ def test_both_section_forms_refuse_the_same_input_with_every_problem_named(
     at.text_input(key="se_new0_label").input(" ")
     at.number_input(key="se_new0_cap").set_value(0)
     next(b for b in at.button if b.label == "Create section").click().run()
-    expected = "Section must be 1–10 characters. Capacity must be from 1 to 10000."
+    expected = "Section must be 1–10 characters (it has 0). Capacity must be from 1 to 10000."
     assert expected in texts(at)
     at.selectbox(key="cs_pick").set_value(section_id).run()
     k = f"se_{section_id}"
@@ -179,7 +179,9 @@ def test_a_new_section_is_listed_at_once_with_names_and_a_warning_for_what_it_la
     assert _section_table(at)[0]["committee"] == "อาจารย์ สมศรี"
     at.selectbox(key="cs_pick").set_value(section_id).run()
     at.button(key="cs_delete").click().run()
-    assert "Section deleted." in texts(at) and _section_table(at) == []
+    assert "IT-499 sec 07 1/2026 and its committee list are deleted for good." in texts(at)
+    confirm(at, "cs_confirm_delete")
+    assert "Section IT-499 sec 07 1/2026 deleted." in texts(at) and "No sections yet." in texts(at)
 
 
 def test_student_codes_phones_and_section_labels_are_checked(

@@ -82,7 +82,7 @@ def test_search_box_payload_is_never_markup(ctx: AppContext, session_for, payloa
     at = signed_in(session_for("manager"), "pages/search.py")
     by_label(at.text_input, "Search (Thai or English)").input(payload).run()
     assert_plain(at, payload)
-    assert "0 posting(s)" in texts(at)
+    assert "0 postings" in texts(at)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -134,7 +134,7 @@ def test_admin_creates_a_user_with_a_hostile_name(ctx: AppContext, session_for, 
     by_label(at.text_input, "Full name (Thai or English)").input(payload)
     by_label(at.button, "Create user").click().run()
     assert_plain(at, payload)
-    assert "Created hostile (staff)." in texts(at)
+    assert "Created hostile (Staff)." in texts(at)
     by_label(at.text_input, "Filter by name, username or email").input(payload).run()
     assert_plain(at, payload)
     assert list(at.dataframe[0].value["full_name"]) == [payload]

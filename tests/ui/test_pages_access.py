@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.access import ROLE_NAMES
-from tests.ui.apptest import offers, page_alone, signed_in, texts
+from tests.ui.apptest import confirm, offers, page_alone, signed_in, texts
 
 
 def test_anonymous_sees_only_the_login_page(ctx) -> None:
@@ -112,6 +112,7 @@ def test_a_new_user_defaults_to_the_least_privileged_role_and_buttons_follow_act
     deactivate = next(b for b in at.button if b.label == "Deactivate")
     deactivate.click().run()
     assert not at.exception, at.exception
+    confirm(at, "um_deactivate")
     assert "kanya deactivated; their sessions ended." in texts(at)
     assert any(b.label == "Reactivate" for b in at.button) and not any(
         b.label == "Deactivate" for b in at.button

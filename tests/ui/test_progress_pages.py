@@ -22,7 +22,7 @@ def _data(ctx, advisor_id: int) -> None:  # type: ignore[no-untyped-def]
         section = f.section(
             session,
             f.course(session, code="CPE491", name_th="ฝึกงาน", name_en="CPE491"),
-            academic_year=2568,
+            academic_year=2025,
             semester=1,
             capacity=100,
             coordinator_id=advisor_id,
@@ -139,11 +139,11 @@ def test_progress_opens_on_a_year_with_registrations_and_checks_its_filters(ctx,
     actor = session_for("manager")
     _data(ctx, actor.user_id)
     with ctx.sessions.begin() as s:
-        f.section(s, academic_year=2569)  # a new year's sections, nobody registered yet
+        f.section(s, academic_year=2026)  # a new year's sections, nobody registered yet
         f.program(s)  # another faculty's program
     at = signed_in(actor, "pages/progress.py")
     year, _, faculty, program = at.selectbox[:4]
-    assert year.value == 2568 and "Registered 3" in texts(at)
+    assert year.value == 2025 and "Registered 3" in texts(at)
     assert len(program.options) == 3  # All + both programs
     faculty.select_index(1).run()  # the Builder's faculty comes first by code
     assert at.selectbox[3].options == ["All", "วิศวกรรมคอมพิวเตอร์"]
@@ -159,7 +159,7 @@ def test_a_rise_in_withdrawn_or_failed_reads_as_bad_news(ctx, session_for) -> No
         now = f.section(
             session,
             f.course(session, code="SCI491", name_th="ฝึกงาน", name_en="SCI491"),
-            academic_year=2568,
+            academic_year=2025,
             semester=1,
             capacity=100,
             coordinator_id=None,
@@ -169,7 +169,7 @@ def test_a_rise_in_withdrawn_or_failed_reads_as_bad_news(ctx, session_for) -> No
         then = f.section(
             session,
             f.course(session, code="SCI490", name_th="ฝึกงาน", name_en="SCI490"),
-            academic_year=2567,
+            academic_year=2024,
             semester=1,
             capacity=100,
             coordinator_id=None,
@@ -189,3 +189,56 @@ def test_a_rise_in_withdrawn_or_failed_reads_as_bad_news(ctx, session_for) -> No
     assert deltas["Withdrawn"][1] != deltas["Registered"][1]  # red, where a rise in registrations is green
     helps = {m.label: m.proto.help for m in at.metric}
     assert "placed, in progress or completed" in helps["Placed"]
+
+
+def _open_with(actor, url: dict[str, str], lang: str | None = None):  # type: ignore[no-untyped-def]
+    at = signed_in(actor, lang=lang)
+    for name, value in url.items():
+        at.query_params[name] = value
+    at.switch_page("pages/progress.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_shared_progress_link_opens_the_same_view_and_2568_means_2025(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    for year in ("2568", "2025"):
+        at = _open_with(actor, {"year": year, "sem": "1", "target": "70"})
+        assert at.selectbox[0].value == 2025 and at.selectbox[1].value == 1
+        assert at.number_input[0].value == 70 and "Registered 3" in texts(at)
+    at.selectbox[1].set_value(2).run()  # a change goes back into the link
+    assert at.query_params["sem"] == "2" and at.query_params["year"] == "2025"
+    at = _open_with(actor, {"year": "0"})  # "All years" is a choice of its own
+    assert at.selectbox[0].value == 0 and "year" in at.query_params
+
+
+def test_a_manager_reads_the_charts_in_thai_with_buddhist_years(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    actor = session_for("manager")
+    _data(ctx, actor.user_id)
+    at = _open_with(actor, {}, lang="th")
+    assert at.selectbox[0].options[:2] == ["ทั้งหมด", "2568"]  # the year the data holds (2025) in BE
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["title"]["text"] == "กรวยขั้นตอน: การลงทะเบียนที่เคยไปถึงแต่ละขั้นตอน"
+    assert figure["data"][0]["y"][:2] == ["ส่งแล้ว", "อาจารย์ที่ปรึกษาอนุมัติแล้ว"]
+    csv = at.get("download_button")[0]
+    assert csv.label == "ส่งออก CSV"
+
+
+def test_chart_labels_from_data_are_shown_as_text_not_markup(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    actor = session_for("manager")
+    with ctx.sessions.begin() as s:
+        company = f.company(s, name_th='<a href="javascript:alert(1)">x</a><b>co</b>', province="<br>ตาก")
+        posting = f.posting(s, company, province="<br>ตาก")
+        f.registration(s, internship_id=posting, status="placed")
+    at = signed_in(actor)
+    at.session_state["progress_tab"] = "Breakdowns"
+    at.switch_page("pages/progress.py").run()
+    labels = [y for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]
+              for y in trace.get("y", [])]  # fmt: skip
+    assert '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;&lt;b&gt;co&lt;/b&gt;' in labels
+    assert "&lt;br&gt;ตาก" in labels and not any("<" in str(label) for label in labels)

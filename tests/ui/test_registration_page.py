@@ -24,7 +24,7 @@ def test_manager_opens_a_registration_by_link(ctx, session_for) -> None:
     at = _open(manager, reg)
     assert not at.exception, at.exception
     assert "6699887766" in texts(at)
-    assert "placed" in set(at.dataframe[0].value["To"])
+    assert "Placed" in set(at.dataframe[0].value["To"])
     assert not at.button  # read-only: no action buttons for anyone here
 
 

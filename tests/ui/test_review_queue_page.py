@@ -10,7 +10,7 @@ from core import clock
 from core.context import AppContext
 from db.models import Registration, RegistrationStatus
 from tests import factories as f
-from tests.ui.apptest import offers, page_alone, signed_in, texts
+from tests.ui.apptest import confirm, offers, page_alone, signed_in, texts
 
 PAGE = "pages/review_queue.py"
 
@@ -65,10 +65,14 @@ def test_coordinator_approves_one_selected_registration(ctx: AppContext, session
     ]
     at.button(key="rd_approve").click().run()
     assert not at.exception, at.exception
+    with ctx.sessions.begin() as s:  # the dialog asks first: nothing changed yet
+        assert s.get(Registration, ready).status == RegistrationStatus.COMMITTEE_APPROVED
+    assert "moves from Committee approved to Placed." in texts(at)
+    confirm(at, "rd_confirm_approve")
     with ctx.sessions.begin() as s:
         reg = s.get(Registration, ready)
         assert reg is not None and reg.status == RegistrationStatus.PLACED
-    assert "committee_approved → placed" in texts(at)
+    assert f"Registration {ready}: Committee approved → Placed." in texts(at)
 
 
 def test_bulk_approve_reports_what_succeeded_and_what_did_not(ctx: AppContext, session_for) -> None:
@@ -78,11 +82,12 @@ def test_bulk_approve_reports_what_succeeded_and_what_did_not(ctx: AppContext, s
     at.session_state["rq_table"] = {"selection": {"rows": [0, 1], "columns": []}}
     at.run()
     at.button(key="rq_bulk_approve").click().run()
+    confirm(at, "rq_confirm_approve")
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Approve: 1 of 2 done." in shown and len(at.warning) == 1 and not at.success
     assert (
-        f"Registration {submitted}: A coordinator cannot approve a registration that is submitted." in shown
+        f"Registration {submitted}: A Coordinator cannot “Approve” a registration that is Submitted." in shown
     )
     with ctx.sessions.begin() as s:
         assert s.get(Registration, ready).status == RegistrationStatus.PLACED
@@ -143,6 +148,10 @@ def test_bulk_reject_changes_exactly_the_ticked_rows_and_clears_the_ticks(
     assert "Bulk action on 2 selected: " in _bulk_label(at)
     at.text_input(key="rq_reason").input("incomplete form")
     at.button(key="rq_bulk_reject").click().run()
+    asked = texts(at)  # the dialog names how many and which, and nothing changes before Reject
+    assert "This changes 2 registrations:" in asked and f"#{ids[1]}, #{ids[3]}" in asked
+    assert _statuses(ctx, ids) == ["submitted"] * 5
+    confirm(at, "rq_confirm_reject")
     assert not at.exception, at.exception
     assert _statuses(ctx, ids) == ["submitted", "rejected", "submitted", "rejected", "submitted"]
     assert "Reject: 2 of 2 done." in texts(at)
@@ -173,6 +182,7 @@ def test_a_stale_row_is_refused_not_acted_on(ctx: AppContext, session_for) -> No
         reg.status, reg.version = RegistrationStatus.ADVISOR_APPROVED, reg.version + 1
     at.text_input(key="rq_reason").input("duplicate")
     at.button(key="rq_bulk_reject").click().run()
+    confirm(at, "rq_confirm_reject")
     assert _statuses(ctx, ids) == ["advisor_approved", "rejected"]
     assert "Reject: 1 of 2 done." in texts(at) and "Already decided" in texts(at)
 
@@ -212,6 +222,44 @@ def test_a_bulk_action_that_did_nothing_is_not_shown_as_success(ctx: AppContext,
     at = signed_in(session_for("coordinator"), PAGE)
     _tick(at, 0, 1)
     at.button(key="rq_bulk_approve").click().run()  # coordinators cannot approve submitted ones
+    confirm(at, "rq_confirm_approve")
     assert "Approve: 0 of 2 done." in texts(at)
     assert not at.success and len(at.error) == 1
     assert _statuses(ctx, ids) == ["submitted", "submitted"]
+
+
+def test_a_shared_queue_link_opens_the_same_view_and_2569_means_2026(ctx: AppContext, session_for) -> None:
+    actor = session_for("coordinator")
+    with ctx.sessions.begin() as s:
+        this_term = f.registration(s, section_id=f.section(s, academic_year=2026, semester=2))
+        f.registration(s, section_id=f.section(s, academic_year=2025, semester=2))
+        f.registration(s, section_id=f.section(s, academic_year=2026, semester=1))
+    for year in ("2569", "2026"):
+        at = signed_in(actor)
+        at.query_params["year"], at.query_params["sem"] = year, "2"
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        assert at.dataframe[0].value["id"].tolist() == [this_term], year
+    at.number_input(key="rq_year").set_value(2569).run()  # typed in BE in the sidebar: the same filter
+    assert at.dataframe[0].value["id"].tolist() == [this_term] and at.query_params["year"] == "2569"
+    thai = signed_in(actor, PAGE, lang="th")
+    assert "2/2569" in set(thai.dataframe[0].value["term"])
+
+
+def test_the_export_follows_the_readers_language(ctx: AppContext, session_for) -> None:
+    import io
+
+    import pandas as pd
+
+    from core import registrations
+
+    actor = session_for("coordinator")
+    _registrations(ctx)
+    data = registrations.export_queue(ctx, actor=actor, lang="th")
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert {"id", "student_code", "status", "สถานะ", "ภาคการศึกษา", "วันที่ส่ง"} <= set(frame.columns)
+    assert set(frame["สถานะ"]) == {"ส่งแล้ว", "คณะกรรมการอนุมัติแล้ว"} and set(frame["status"]) == {
+        "submitted",
+        "committee_approved",
+    }
+    assert all(term.endswith("/2569") for term in frame["ภาคการศึกษา"])

@@ -44,7 +44,7 @@ def test_searching_roles_use_the_page(ctx, session_for, postings, role) -> None:
     assert "Search postings" in texts(at)
     assert len(at.dataframe[0].value) == 3
     assert "Bangkok (2)" in by_label(at.selectbox, "Province").options
-    assert "3 posting(s)" in texts(at)
+    assert "3 postings" in texts(at)
 
 
 def test_advisor_gets_the_access_error(ctx, session_for, postings) -> None:
@@ -199,7 +199,7 @@ def test_export_holds_every_match_beyond_the_page(ctx, session_for, monkeypatch)
     at = signed_in(session_for("staff"), PAGE)
     by_label(at.selectbox, "Province").select("Chiang Mai").run()
     assert not at.exception, at.exception
-    assert len(at.dataframe[0].value) == 25 and "30 posting(s) · page 1 of 2" in texts(at)
+    assert len(at.dataframe[0].value) == 25 and "30 postings · page 1 of 2" in texts(at)
     csv = pd.read_csv(io.BytesIO(deferred["postings.csv"]()), encoding="utf-8-sig")  # type: ignore[operator]
     assert set(csv["id"]) == ids
     sheet = pd.read_excel(io.BytesIO(deferred["postings.xlsx"]()))  # type: ignore[operator]
@@ -245,3 +245,24 @@ def test_narrowing_the_search_after_picking_a_row_does_not_crash(ctx, session_fo
     at.text_input(key="s_q").input("qa").run()
     assert not at.exception, at.exception
     assert list(at.dataframe[0].value["title"]) == ["QA intern"] and "Posting detail" not in texts(at)
+
+
+def test_deleting_a_company_asks_first_and_names_its_postings(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    from core.postings import list_companies
+
+    staff = session_for("staff")
+    with ctx.sessions.begin() as s:
+        company = f.company(s, name_th="บริษัท ลบได้ จำกัด")
+        first = f.posting(s, company, "Data intern")
+        second = f.posting(s, company, "QA intern")
+    at = signed_in(staff, "pages/postings.py")
+    at.selectbox(key="company_pick").set_value(company).run()
+    at.button(key="company_delete").click().run()
+    asked = texts(at)
+    assert "บริษัท ลบได้ จำกัด and its 2 postings are deleted for good:" in asked
+    assert f"#{first} Data intern" in asked and f"#{second} QA intern" in asked
+    assert [c.id for c in list_companies(ctx, actor=staff)] == [company]  # nothing yet
+    at.button(key="company_confirm_delete__yes").click().run()
+    assert not at.exception, at.exception
+    assert "Deleted บริษัท ลบได้ จำกัด and its 2 postings." in texts(at)
+    assert list_companies(ctx, actor=staff) == [] and at.selectbox(key="company_pick").value == 0
