@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from bench.cases import NAMESPACES
 from bench.harness import Row, summarise
 from bench.runner import Plan
+from core import i18n
 from core.access import Actor
 from core.context import AppContext
 
@@ -25,7 +29,8 @@ def page_paths(app: Path = ROOT / "app.py") -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
             calls = [c for c in ast.walk(node.value) if isinstance(c, ast.Call) and c.args]
-            return [str(c.args[0].value) for c in calls if isinstance(c.args[0], ast.Constant)]
+            specs = [c for c in calls if getattr(c.func, "id", "") == "PageSpec"]
+            return [str(c.args[0].value) for c in specs if isinstance(c.args[0], ast.Constant)]
     return []
 
 
@@ -36,17 +41,60 @@ _components: list[Any] = []
 
 
 def load_page(page: str, actor: Actor) -> tuple[float, AppTest]:
-    """Run `page` once as `actor` in a fresh AppTest; returns (seconds, the AppTest)."""
+    """Run `page` once as `actor`, in Thai, in a fresh AppTest; returns (seconds, the AppTest)."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT_S)
     if _components:
         at._bidi_component_manager = _components[0]
     at.session_state["actor"] = actor
+    at.session_state["lang"] = "th"  # the office's default: every label goes through the Thai catalog
     started = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - started
     if not _components and at._bidi_component_manager is not None:
         _components.append(at._bidi_component_manager)
     return seconds, at
+
+
+TRANSLATING = ("gettext", "ngettext", "render", "format_term", "format_date", "format_datetime",
+               "format_datetimes", "display_year")  # fmt: skip
+
+
+@contextmanager
+def timing_translation() -> Iterator[list[float]]:
+    """Seconds spent in core.i18n's lookups and formatting while inside (outermost calls only; AppTest
+    runs the page in its own thread, out of a profiler's reach, so the functions are timed directly)."""
+    spent, depth = [0.0], threading.local()
+    originals = {name: getattr(i18n, name) for name in TRANSLATING}
+    originals["render"] = i18n.Text.render
+
+    def timed(function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            outer = not getattr(depth, "n", 0)
+            depth.n = getattr(depth, "n", 0) + 1
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                depth.n -= 1
+                if outer:
+                    spent[0] += time.perf_counter() - started
+
+        return wrapper
+
+    for name, function in originals.items():
+        setattr(i18n.Text if name == "render" else i18n, name, timed(function))
+    try:
+        yield spent
+    finally:
+        for name, function in originals.items():
+            setattr(i18n.Text if name == "render" else i18n, name, function)
+
+
+def translation_share(page: str, actor: Actor) -> float:
+    """The share of one warm run of `page` spent translating (catalog lookups, dates, terms)."""
+    with timing_translation() as spent:
+        seconds, _at = load_page(page, actor)
+    return spent[0] / seconds if seconds else 0.0
 
 
 def _problem(at: AppTest) -> str:
@@ -74,8 +122,12 @@ def page_rows(ctx: AppContext, actor: Actor, plan: Plan, cold_runs: int, warm_ru
             seconds, at = load_page(page, actor)
             warm.append(seconds)
             problem = problem or _problem(at)
+        share = translation_share(page, actor)
         for kind, timings in (("cold", cold), ("warm", warm)):
             s = summarise(timings)
             name = f"page {Path(page).stem} {kind}"
-            rows.append(Row(plan.backend, name, "page", s.runs, s.median_ms, s.p95_ms, note=problem))
+            note = problem or (
+                f"in Thai; translating {share:.1%} of a warm run" if kind == "warm" else "in Thai"
+            )
+            rows.append(Row(plan.backend, name, "page", s.runs, s.median_ms, s.p95_ms, note=note))
     return rows

@@ -86,6 +86,7 @@ def start_server(
         "BCRYPT_ROUNDS": "4",
         "APP_ENV": "development",
         "SECRET_KEY": "e2e-" + "k" * 40,
+        "DEFAULT_LANGUAGE": "en",  # journeys read English unless they switch (or ask for Thai)
         **(extra_env or {}),
     }
     env.pop("REDIS_URL", None)

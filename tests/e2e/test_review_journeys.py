@@ -102,6 +102,9 @@ def test_bulk_reject_changes_exactly_the_two_ticked_rows_and_again_nothing(revie
     page.get_by_label("Reason (needed to reject or ask for changes)").press("Enter")
     page.wait_for_timeout(800)
     page.locator(".st-key-rq_bulk_reject button").click()
+    page.get_by_role("dialog").get_by_text("This changes 2 registrations:").wait_for(timeout=WAIT)
+    assert _statuses(ctx, waiting) == ["submitted"] * 6  # nothing changes before the dialog's Reject
+    page.locator(".st-key-rq_confirm_reject__yes button").click()
     page.get_by_text("Reject: 2 of 2 done.").wait_for(timeout=WAIT)
     expected = ["submitted", "rejected", "submitted", "rejected", "submitted", "submitted"]
     assert _statuses(ctx, waiting) == expected
@@ -125,7 +128,7 @@ def test_a_committee_member_who_is_not_the_advisor_casts_the_deciding_vote(revie
     first.wait_for_timeout(1000)
     _tick(first, 0)
     first.get_by_role("button", name="Cast vote").click()
-    first.get_by_text(f"Vote recorded. Registration {reg} is advisor_approved.").wait_for(timeout=WAIT)
+    first.get_by_text(f"Vote recorded. Registration {reg} is Advisor approved.").wait_for(timeout=WAIT)
     first.close()
     page = browser.new_page()
     _open(page, server, "member2", "Committee votes")
@@ -134,7 +137,7 @@ def test_a_committee_member_who_is_not_the_advisor_casts_the_deciding_vote(revie
     _tick(page, 0)
     page.get_by_text("1 approve, 0 reject, quorum 2").wait_for(timeout=WAIT)
     page.get_by_role("button", name="Cast vote").click()
-    page.get_by_text(f"Vote recorded. Registration {reg} is committee_approved.").wait_for(timeout=WAIT)
+    page.get_by_text(f"Vote recorded. Registration {reg} is Committee approved.").wait_for(timeout=WAIT)
     assert _statuses(ctx, [reg]) == ["committee_approved"]
     screenshot(page, "committee_deciding_vote")
     page.close()

@@ -58,7 +58,7 @@ def test_login_logout_and_approval_cross_replicas(replicas, browser) -> None:
     page_b = on_b.new_page()
     page_b.goto(b.url)
     page_b.get_by_role("button", name="Log out").wait_for(timeout=WAIT)  # restored on B
-    page_b.get_by_text("submitted", exact=True).first.wait_for(state="attached", timeout=WAIT)
+    page_b.get_by_text("Submitted", exact=True).first.wait_for(state="attached", timeout=WAIT)
 
     # Approve on A through the review queue's detail view.
     page_a.goto(f"{a.url}/review_queue")
@@ -66,10 +66,11 @@ def test_login_logout_and_approval_cross_replicas(replicas, browser) -> None:
     page_a.get_by_label("Open registration").click()
     page_a.get_by_role("option", name=str(reg_id)).click()
     page_a.get_by_role("button", name="Approve", exact=True).click()
-    page_a.get_by_text("submitted → advisor_approved").wait_for(timeout=WAIT)
+    page_a.get_by_role("dialog").get_by_role("button", name="Approve", exact=True).click()
+    page_a.get_by_text("Submitted → Advisor approved").wait_for(timeout=WAIT)
 
     page_b.reload()  # B's dashboard on its next load
-    page_b.get_by_text("advisor_approved", exact=True).first.wait_for(state="attached", timeout=WAIT)
+    page_b.get_by_text("Advisor approved", exact=True).first.wait_for(state="attached", timeout=WAIT)
     screenshot(page_b, "scale_out_replica_b")
 
     page_a.goto(a.url)
