@@ -433,3 +433,17 @@ def test_programs_narrow_to_the_chosen_faculty(ctx, make_actor, world) -> None:
 def test_a_target_outside_0_to_100_percent_is_refused(ctx, make_actor, world, target) -> None:
     with pytest.raises(InvalidInput, match="between 0% and 100%"):
         progress.kpis(ctx, actor=make_actor(Role.MANAGER), filters=TERM, target=target)
+
+
+def test_the_export_is_every_filtered_row_as_the_reader_reads_it(ctx, make_actor, world) -> None:
+    regs, _, _ = world
+    manager = make_actor(Role.MANAGER)
+    english = progress.export_frame(ctx, actor=manager, filters=TERM)
+    thai = progress.export_frame(ctx, actor=manager, filters=TERM, lang="th")
+    assert len(english) == len(thai) == len(_current(regs))
+    assert list(english.columns[:2]) == ["id", "student_code"] and "Submitted on" in english.columns
+    assert {"สถานะ", "ปีการศึกษา", "วันที่ส่ง", "status"} <= set(thai.columns)
+    assert set(thai["ปีการศึกษา"]) == {2568} and set(english["Academic year"]) == {2025}
+    assert set(thai["status"]) == set(english["status"])  # the code column stays as it is
+    assert "ส่งแล้ว" in set(thai["สถานะ"]) or "ได้ที่ฝึกงานแล้ว" in set(thai["สถานะ"])
+    assert all(" 25" in t for t in thai["วันที่ส่ง"])  # 2 มิ.ย. 2568 09:00: BE, office time
