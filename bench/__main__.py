@@ -47,11 +47,19 @@ class Options:
     backends: tuple[str, ...]
     runs: int
     quick: bool
+    parts: frozenset[str] = frozenset()  # empty: every part
+
+    def wants(self, part: str) -> bool:
+        """Whether `part` (core, pages, concurrency, web, import, memory) is to run."""
+        return not self.parts or part in self.parts
 
     @property
     def scale(self) -> dict[str, int]:
         """Sizes of the slower parts: page runs, deep queue page, load seconds, memory loads."""
         return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
+
+
+PARTS = ("core", "pages", "concurrency", "web", "import", "memory")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -60,9 +68,13 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--backend", choices=("sqlite", "mariadb", "both"), default="both")
     parser.add_argument("--quick", action="store_true", help="few runs: a smoke test of the bench")
     parser.add_argument("--runs", type=int, help="runs per fast case (default 30, quick 5)")
+    parser.add_argument(
+        "--only", action="append", choices=PARTS, help="run only this part (repeatable; default: all)"
+    )
     args = parser.parse_args(argv)
     backends = ("sqlite", "mariadb") if args.backend == "both" else (args.backend,)
-    return Options(backends, max(1, args.runs or (5 if args.quick else 30)), args.quick)
+    runs = max(1, args.runs or (5 if args.quick else 30))
+    return Options(backends, runs, args.quick, frozenset(args.only or ()))
 
 
 def guarded(plan: Plan, name: str, work: Callable[[], list[Row]]) -> list[Row]:
@@ -108,23 +120,28 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             "admin": actor_for(ctx, "admin", Role.ADMIN),
             "advisor": actor_for(ctx, "advisor", Role.ADVISOR),
         }
-        rows = core_rows(ctx, actors, plan, opts)
-        print(f"[{backend}] pages", flush=True)
-        rows += guarded(
-            plan, "pages", partial(page_rows, ctx, actors["admin"], plan, scale["cold"], scale["warm"])
-        )
-        print(f"[{backend}] concurrency", flush=True)
-        for users in (20, 100):
-            rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
-        if backend == "mariadb":  # the deployment the 100-user target is about
+        rows = core_rows(ctx, actors, plan, opts) if opts.wants("core") else []
+        if opts.wants("pages"):
+            print(f"[{backend}] pages", flush=True)
+            rows += guarded(
+                plan, "pages", partial(page_rows, ctx, actors["admin"], plan, scale["cold"], scale["warm"])
+            )
+        if opts.wants("concurrency"):
+            print(f"[{backend}] concurrency", flush=True)
+            for users in (20, 100):
+                rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
+        if backend == "mariadb" and opts.wants("web"):  # the deployment the 100-user target is about
             print(f"[{backend}] {scale['web_users']} users loading pages over the websocket", flush=True)
             seconds = scale["web_seconds"]
             load = partial(web_load_rows, ctx, plan, redis_url, scale["web_users"], seconds, seconds / 3)
             rows += guarded(plan, "web load", load)
         # Last: an import forgets the kept progress snapshots, which the cold pages above would pay for.
-        print(f"[{backend}] import 10k registrations", flush=True)
-        rows += guarded(plan, "import", partial(import_rows, ctx, actors["admin"], plan, scale["imports"]))
-        if with_memory:
+        if opts.wants("import"):
+            print(f"[{backend}] import 10k registrations", flush=True)
+            rows += guarded(
+                plan, "import", partial(import_rows, ctx, actors["admin"], plan, scale["imports"])
+            )
+        if with_memory and opts.wants("memory"):
             print(f"[{backend}] memory", flush=True)
             load = partial(
                 memory_rows, plan, actors["admin"], "pages/profile.py", scale["sessions"], scale["loads"]
