@@ -118,3 +118,30 @@ def test_a_new_user_defaults_to_the_least_privileged_role_and_buttons_follow_act
         b.label == "Deactivate" for b in at.button
     )
     assert not next(r for r in list_users(ctx, actor=admin) if r.id == target.user_id).active
+
+
+def test_the_language_switch_is_kept_on_the_user_and_follows_them(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    from db.models import User
+
+    actor = session_for("coordinator")
+    at = signed_in(actor)
+    assert at.title[0].value == "Internship Management System"  # the test office's default: English
+    at.get("button_group")[0].set_value("th").run()  # (the browser redraws at once: the Chromium journey)
+    assert not at.exception, at.exception
+    with ctx.sessions.begin() as s:
+        assert s.get_one(User, actor.user_id).language == "th"
+    again = signed_in(actor)  # a new browser session of the same user opens in their language
+    assert again.title[0].value == "ระบบบริหารจัดการการฝึกงาน"
+
+
+def test_a_changed_password_is_confirmed_after_the_rerun(ctx, session_for) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import TEST_PASSWORD
+
+    at = signed_in(session_for("staff"), "pages/profile.py")
+    fields = at.text_input
+    next(f for f in fields if f.label == "Current password").input(TEST_PASSWORD)
+    next(f for f in fields if f.label == "New password").input("a brand new office passphrase")
+    next(f for f in fields if f.label == "Repeat new password").input("a brand new office passphrase")
+    next(b for b in at.button if b.label == "Change password").click().run()
+    assert not at.exception, at.exception
+    assert "Password changed. Your other sessions were signed out." in texts(at)
