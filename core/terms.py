@@ -63,3 +63,9 @@ def academic_year_of(day: date, calendar: str = DEFAULT_CALENDAR) -> int:
     """The academic year (CE) a day belongs to: the year whose first semester started last."""
     first = parse_calendar(calendar)[1][0]
     return day.year if (day.month, day.day) >= first else day.year - 1
+
+
+def section_key(label: str) -> str:
+    """A section label as people write it: "4", "04" and " 4 " name one section of a course and term."""
+    text = label.strip().upper()
+    return str(int(text)) if text.isdigit() else text

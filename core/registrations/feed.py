@@ -1,0 +1,144 @@
+"""The registration changes feed: every timeline event, numbered in commit order, read by keyset.
+
+Writers call `record_changes` as the last step of their transaction. It bumps the one
+`change_counter` row (a row lock held until commit), so the transaction that takes number N has
+committed before any other can take N + 1: a reader that follows `seq > cursor` never sees N + 1
+while N is still invisible, so it misses nothing and sees nothing twice. The lock is held only
+from that last step to the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.access import Actor, Permission, require
+from core.context import AppContext
+from core.errors import InvalidInput
+from core.registrations import cursors
+from db.models import ChangeCounter, Registration, RegistrationChange, RegistrationEvent, Student
+
+FEED = "registrations"
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class NewChange:
+    """A timeline event just written, and the registration version it left behind."""
+
+    event_id: int
+    registration_id: int
+    version: int
+
+
+def _take_numbers(session: Session, count: int) -> int:
+    """Reserve `count` numbers; returns the first. Locks the counter row until commit."""
+    bump = update(ChangeCounter).where(ChangeCounter.feed == FEED).values(last=ChangeCounter.last + count)
+    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+        try:  # the first change ever (a fresh or wiped database)
+            with session.begin_nested():
+                session.execute(insert(ChangeCounter).values(feed=FEED, last=count))
+        except IntegrityError:  # another writer made the row first: take ours after theirs
+            session.execute(bump)
+    last = session.scalar(select(ChangeCounter.last).where(ChangeCounter.feed == FEED))
+    return int(last or 0) - count + 1
+
+
+def record_changes(session: Session, changes: Sequence[NewChange]) -> None:
+    """Number these changes after every change committed before them (the writer's last step)."""
+    if not changes:
+        return
+    first = _take_numbers(session, len(changes))
+    rows = [
+        {"seq": first + i, "event_id": c.event_id, "registration_id": c.registration_id, "version": c.version}
+        for i, c in enumerate(changes)
+    ]
+    session.execute(insert(RegistrationChange), rows)
+
+
+def catch_up(session: Session) -> int:
+    """Put events written in bulk without the feed (demo data) into it, in time order; returns how many."""
+    missing = (
+        select(RegistrationEvent.id, RegistrationEvent.registration_id)
+        .outerjoin(RegistrationChange, RegistrationChange.event_id == RegistrationEvent.id)
+        .where(RegistrationChange.seq.is_(None))
+        .order_by(RegistrationEvent.at, RegistrationEvent.id)
+    )
+    rows = session.execute(missing).all()
+    if not rows:
+        return 0
+    versions = dict(
+        session.execute(
+            select(RegistrationEvent.registration_id, func.count()).group_by(
+                RegistrationEvent.registration_id
+            )
+        ).all()
+    )
+    seen: dict[int, int] = {}
+    changes = []
+    for event_id, registration_id in reversed(rows):  # the newest event holds the current version
+        left = seen.get(registration_id, int(versions[registration_id]))
+        changes.append(NewChange(int(event_id), int(registration_id), left))
+        seen[registration_id] = left - 1
+    changes.reverse()
+    for start in range(0, len(changes), 5000):
+        record_changes(session, changes[start : start + 5000])
+    return len(changes)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One status change as the feed gives it."""
+
+    cursor: str
+    registration_id: int
+    student_code: str
+    from_status: str | None
+    to_status: str
+    version: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """Changes after a cursor, and the cursor to ask with next (the same one when nothing is new)."""
+
+    changes: tuple[Change, ...]
+    next_cursor: str
+
+
+def list_changes(ctx: AppContext, *, actor: Actor, after: str | None = None, limit: int = 100) -> ChangePage:
+    """Status changes after the cursor `after`, oldest first, in commit order."""
+    require(actor, Permission.READ_CHANGES)
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput("Ask for 1 to {n} changes at a time.", n=MAX_PAGE)
+    position = cursors.decode("c1", after)
+    stmt = (
+        select(
+            RegistrationChange.seq,
+            RegistrationChange.registration_id,
+            Student.student_code,
+            RegistrationEvent.from_status,
+            RegistrationEvent.to_status,
+            RegistrationChange.version,
+            RegistrationEvent.at,
+        )
+        .join(RegistrationEvent, RegistrationEvent.id == RegistrationChange.event_id)
+        .join(Registration, Registration.id == RegistrationChange.registration_id)
+        .join(Student, Student.id == Registration.student_id)
+        .where(RegistrationChange.seq > position)
+        .order_by(RegistrationChange.seq)
+        .limit(limit)
+    )
+    with ctx.sessions.begin() as session:
+        rows = session.execute(stmt).all()
+    changes = tuple(
+        Change(cursors.encode("c1", seq), rid, code, frm.value if frm else None, to.value, version, at)
+        for seq, rid, code, frm, to, version, at in rows
+    )
+    return ChangePage(changes, changes[-1].cursor if changes else cursors.encode("c1", position))
