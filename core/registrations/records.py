@@ -77,8 +77,12 @@ def _record(row: Any) -> RegistrationRecord:
 
 
 def get_record(ctx: AppContext, *, actor: Actor, registration_id: int) -> RegistrationRecord:
-    """One registration as a record (NotFound when it does not exist or is not the actor's to see)."""
-    require(actor, Permission.VIEW_REGISTRATION)
+    """One registration as a record (NotFound when it does not exist or is not the actor's to see).
+
+    Whoever may enter and withdraw registrations may read one: a withdrawal names its version.
+    """
+    if not actor.can(Permission.ENTER_REGISTRATION):
+        require(actor, Permission.VIEW_REGISTRATION)
     with ctx.sessions.begin() as session:
         return record_in(session, actor, registration_id)
 

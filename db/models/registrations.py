@@ -98,7 +98,7 @@ class RegistrationEvent(Base):
 
 
 class RegistrationChange(Base):
-    """The changes feed: one row per status change, numbered in commit order.
+    """The changes feed: each timeline event numbered in commit order.
 
     `seq` comes from the `change_counter` row, locked as the last step of the writing transaction
     and held until its commit, so a higher number is never visible before a lower one: a reader
@@ -106,20 +106,18 @@ class RegistrationChange(Base):
     """
 
     __tablename__ = "registration_changes"
-    __table_args__ = (
-        Index("ix_registration_changes_registration", "registration_id", "seq"),
-        MYSQL_TABLE_ARGS,
-    )
+    __table_args__ = (MYSQL_TABLE_ARGS,)
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False)  # fmt: skip
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
-    from_status: Mapped[RegistrationStatus | None] = mapped_column(
-        enum_column(RegistrationStatus, "change_from_status")
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     )
-    to_status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "change_to_status"))
-    version: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_events.id", ondelete="CASCADE"), unique=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)  # the registration's version after the change
 
 
 class ChangeCounter(Base):

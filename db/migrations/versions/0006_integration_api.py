@@ -20,10 +20,6 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-STATUSES = (
-    "submitted", "advisor_approved", "committee_approved", "placed", "in_progress", "completed",
-    "failed", "needs_changes", "rejected", "withdrawn",
-)  # fmt: skip
 TABLE_ARGS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci", "mysql_engine": "InnoDB"}
 
 
@@ -33,14 +29,6 @@ def _time() -> sa.types.TypeEngine:  # type: ignore[type-arg]
 
 def _big() -> sa.types.TypeEngine:  # type: ignore[type-arg]
     return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _status(name: str, nullable: bool) -> sa.Column:  # type: ignore[type-arg]
-    return sa.Column(
-        name,
-        sa.Enum(*STATUSES, name=f"change_{name}", native_enum=False, create_constraint=True, length=24),
-        nullable=nullable,
-    )
 
 
 def upgrade() -> None:
@@ -96,20 +84,23 @@ def upgrade() -> None:
     op.create_table(
         "registration_changes",
         sa.Column("seq", _big(), autoincrement=False, nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
-        _status("from_status", True),
-        _status("to_status", False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("at", _time(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["registration_events.id"],
+            name=op.f("fk_registration_changes_event_id_registration_events"), ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["registration_id"], ["registrations.id"],
             name=op.f("fk_registration_changes_registration_id_registrations"), ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_registration_changes")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_registration_changes_event_id")),
         **TABLE_ARGS,
     )  # fmt: skip
     op.create_index(
-        "ix_registration_changes_registration", "registration_changes", ["registration_id", "seq"]
+        op.f("ix_registration_changes_registration_id"), "registration_changes", ["registration_id"]
     )
     op.create_table(
         "change_counter",
@@ -133,9 +124,9 @@ def _backfill_feed() -> None:
     """Every existing event enters the feed in time order; the counter starts after the last one."""
     # The version each event left the registration at is its rank in the registration's timeline.
     op.execute(
-        "INSERT INTO registration_changes (seq, registration_id, from_status, to_status, version, at) "
-        "SELECT ROW_NUMBER() OVER (ORDER BY at, id), registration_id, from_status, to_status, "
-        "ROW_NUMBER() OVER (PARTITION BY registration_id ORDER BY at, id), at FROM registration_events"
+        "INSERT INTO registration_changes (seq, event_id, registration_id, version) "
+        "SELECT ROW_NUMBER() OVER (ORDER BY at, id), id, registration_id, "
+        "ROW_NUMBER() OVER (PARTITION BY registration_id ORDER BY at, id) FROM registration_events"
     )
     op.execute(
         "INSERT INTO change_counter (feed, last) "
