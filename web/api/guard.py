@@ -1,6 +1,7 @@
 """What every API request passes before a route runs: body size and type, the token, the rate limit.
 
-- Bodies over 64 KB are refused with 413 (by Content-Length, or while reading a chunked body);
+- Bodies over 64 KB are refused with 413 (by Content-Length, or while reading a chunked body: a
+  body is read whole, at most 64 KB, before the route sees it);
   a body that is not JSON with 415.
 - `Authorization: Bearer <token>` names the client (401 otherwise); its scopes must grant the
   route's permission (403); its bucket must hold a token (429 with Retry-After).
@@ -22,10 +23,6 @@ from web.api.problems import problem
 
 MAX_BODY = 64 * 1024
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
-
-
-class TooLarge(Exception):
-    """The body went past MAX_BODY while it was being read."""
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -62,22 +59,39 @@ class BodyLimits:
                 scope, receive, send
             )
             return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except TooLarge:
+        body = await _read_at_most(receive, MAX_BODY)
+        if body is None:
             await problem("payload-too-large", "The request body must be at most 65536 bytes.")(
                 scope, receive, send
             )
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # http.disconnect, when the client goes
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _read_at_most(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it passes `limit` bytes (a chunked body has no length)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(parts)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
 
 
 def _token(request: Request) -> str | None:
