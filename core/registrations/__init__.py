@@ -40,6 +40,7 @@ from core.registrations.intake import (
 from core.registrations.placement import (
     Candidate,
     PostingFacts,
+    candidate_for,
     candidate_of,
     placement_problems,
     posting_facts,
@@ -94,6 +95,7 @@ __all__ = [
     "VoteOutcome",
     "awaiting_votes",
     "bulk_transition",
+    "candidate_for",
     "candidate_of",
     "column_ascending",
     "committee_status",
