@@ -84,6 +84,12 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "changes:read": frozenset({Permission.READ_CHANGES}),
 }
 SCOPES = tuple(SCOPE_PERMISSIONS)
+SCOPE_LABELS = {
+    "registrations:read": N_("Read registrations and students"),
+    "registrations:write": N_("Enter and withdraw registrations"),
+    "postings:read": N_("Search postings"),
+    "changes:read": N_("Follow the changes feed"),
+}
 # A client acts for the office: the state machine checks its steps as a coordinator's.
 CLIENT_ROLE = Role.COORDINATOR
 

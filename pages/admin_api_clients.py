@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import api_clients, clock
-from core.access import SCOPES, Permission
+from core.access import SCOPE_LABELS, SCOPES, Permission
 from core.i18n import N_
 from pages._ui import _, act, confirm, context, formatted, guard, plain, run_action, show_flash, when
 
@@ -51,7 +51,7 @@ frame = pd.DataFrame(
     [
         {
             "name": r.name,
-            "scopes": ", ".join(r.scopes),
+            "scopes": ", ".join(_(SCOPE_LABELS[s]) for s in r.scopes if s in SCOPE_LABELS),
             "token_prefix": r.token_prefix + "…",
             "state": _(api_clients.STATE_LABELS[r.state(now)]),
             "limit": f"{r.rate_per_s} ({r.burst})",
@@ -69,7 +69,10 @@ if not rows:
 
 with st.expander(_("Register a client")), st.form("new_client", clear_on_submit=True):
     name = st.text_input(_("Client name, e.g. student portal"), max_chars=100, key="ac_name")
-    scopes = st.multiselect(_("Scopes"), list(SCOPES), placeholder=_("Choose scopes"), key="ac_scopes")
+    scope_label = formatted(SCOPES, lambda s: _(SCOPE_LABELS[s]))
+    scopes = st.multiselect(
+        _("Scopes"), list(SCOPES), format_func=scope_label, placeholder=_("Choose scopes"), key="ac_scopes"
+    )
     expires = st.date_input(_("Expires on"), value=now.date() + timedelta(days=365), format="DD/MM/YYYY",
                             key="ac_expires")  # fmt: skip
     rate, burst = st.columns(2)

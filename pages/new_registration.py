@@ -35,6 +35,7 @@ def _student() -> int | None:
         type="search",
         live=True,
         max_chars=200,
+        placeholder=_("e.g. 6512345678 or สมชาย ใจดี"),
         key="nr_q",
     )
     found = run_action(lambda: students.find_students(ctx, actor=actor, text=typed)) or []
@@ -48,7 +49,7 @@ def _student() -> int | None:
 def _section() -> int | None:
     choices = run_action(lambda: courses.lookups(ctx, actor=actor))
     sections = choices.sections if choices else ()
-    terms = sorted({(sem, year) for _, _, _, sem, year in sections}, key=lambda t: (t[1], t[0]), reverse=True)
+    terms = sorted({(row[3], row[4]) for row in sections}, key=lambda t: (t[1], t[0]), reverse=True)
     left, right = st.columns(2)
     chosen = left.selectbox(_("Term"), terms, format_func=formatted(terms, lambda t: term(*t)), index=None,
                             placeholder=_("Choose the term"), key="nr_term")  # fmt: skip
