@@ -29,8 +29,16 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "msg": None,
     "msg_n": (1, 2),
     **dict.fromkeys(
-        ("DomainError", "NotFound", "Conflict", "Outdated", "InvalidInput", "PermissionDenied", "AuthError",
-         "KeyReused")
+        (
+            "DomainError",
+            "NotFound",
+            "Conflict",
+            "Outdated",
+            "InvalidInput",
+            "PermissionDenied",
+            "AuthError",
+            "KeyReused",
+        )
     ),
 }
 PLACEHOLDER = re.compile(r"(?<!%)\{([^{}:!]*)[^{}]*\}")

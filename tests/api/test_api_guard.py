@@ -24,7 +24,9 @@ def test_missing_unknown_expired_revoked_and_rotated_tokens_get_401(http: TestCl
     good = token(world)
     assert http.get(url, headers=bearer(good)).status_code == 200
     with world.ctx.sessions.begin() as s:
-        client = s.scalars(select(ApiClient).where(ApiClient.token_hash == api_clients.token_hash(good))).one()
+        client = s.scalars(
+            select(ApiClient).where(ApiClient.token_hash == api_clients.token_hash(good))
+        ).one()
         assert client.last_used_at is not None and good not in (client.token_hash, client.token_prefix)
         client.expires_at = clock.now() - timedelta(seconds=1)
     assert http.get(url, headers=bearer(good)).status_code == 401
@@ -47,7 +49,9 @@ def test_missing_unknown_expired_revoked_and_rotated_tokens_get_401(http: TestCl
         ("changes:read", {"changes"}),
     ],
 )
-def test_each_scope_opens_its_endpoints_only(http: TestClient, world: World, scope: str, allowed: set[str]) -> None:
+def test_each_scope_opens_its_endpoints_only(
+    http: TestClient, world: World, scope: str, allowed: set[str]
+) -> None:
     auth = bearer(token(world, scope))
     reg = registrations.enter_registration(
         world.ctx, actor=world.admin,
@@ -83,7 +87,9 @@ def test_bodies_over_64_kb_and_bodies_not_json_are_refused(http: TestClient, wor
     auth = bearer(token(world))
     url = "/api/v1/registrations"
     big = b'{"student_code": "' + b"1" * 70_000 + b'"}'
-    assert http.post(url, content=big, headers={**auth, "Content-Type": "application/json"}).status_code == 413
+    assert (
+        http.post(url, content=big, headers={**auth, "Content-Type": "application/json"}).status_code == 413
+    )
 
     def chunks():  # no Content-Length: counted while read
         for _ in range(70):
@@ -94,11 +100,16 @@ def test_bodies_over_64_kb_and_bodies_not_json_are_refused(http: TestClient, wor
     for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""):
         sent = http.post(url, content=b"student_code=1", headers={**auth, "Content-Type": kind})
         assert sent.status_code == 415, kind
-    broken = http.post(url, content=b'{"student_code": ', headers={**auth, "Content-Type": "application/json"})
+    broken = http.post(
+        url, content=b'{"student_code": ', headers={**auth, "Content-Type": "application/json"}
+    )
     assert broken.status_code == 400 and broken.json()["type"].endswith("#problem-bad-request")
     exact = b'{"student_code": "6500000000", "section_id": 1}'
     padded = exact + b" " * (64 * 1024 - len(exact))
-    assert http.post(url, content=padded, headers={**auth, "Content-Type": "application/json"}).status_code != 413
+    assert (
+        http.post(url, content=padded, headers={**auth, "Content-Type": "application/json"}).status_code
+        != 413
+    )
 
 
 def test_an_unexpected_error_is_a_500_with_an_incident_id_and_no_trace(
@@ -124,7 +135,9 @@ def test_the_changes_feed_follows_every_status_change_in_order(http: TestClient,
     http.post(f"/api/v1/registrations/{made['id']}/withdraw", json={"reason": "ลาออก"},
               headers={**auth, "If-Match": '"1"'})  # fmt: skip
     page = http.get("/api/v1/changes", params={"after": first["next_cursor"]}, headers=auth).json()
-    assert [(c["registration_id"], c["from_status"], c["to_status"], c["version"]) for c in page["items"]] == [
+    assert [
+        (c["registration_id"], c["from_status"], c["to_status"], c["version"]) for c in page["items"]
+    ] == [
         (made["id"], None, "submitted", 1),
         (made["id"], "submitted", "withdrawn", 2),
     ]

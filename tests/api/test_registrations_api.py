@@ -84,7 +84,9 @@ def test_each_broken_rule_is_one_field_error_and_a_duplicate_is_409(http: TestCl
     posting = _post(http, auth, {"student_code": world.students[1], "section_id": world.section_id,
                                  "internship_id": closed})  # fmt: skip
     assert posting.status_code == 422 and [e["field"] for e in posting.json()["errors"]] == ["internship_id"]
-    unknown = _post(http, auth, {"student_code": world.students[1], "section_id": world.section_id, "extra": 1})
+    unknown = _post(
+        http, auth, {"student_code": world.students[1], "section_id": world.section_id, "extra": 1}
+    )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "extra"
     assert _counts(world) == (1, 1)
 
@@ -119,7 +121,9 @@ def test_the_list_cursor_neither_repeats_nor_skips_while_others_write(http: Test
     with world.ctx.sessions.begin() as s:
         program = s.scalar(select(Student.program_id).limit(1))
         section = f.section(s, capacity=100)
-        existing = [f.registration(s, student_id=f.student(s, program), section_id=section) for _ in range(25)]
+        existing = [
+            f.registration(s, student_id=f.student(s, program), section_id=section) for _ in range(25)
+        ]
     seen: list[int] = []
     cursor = None
     for page in range(20):

@@ -18,7 +18,9 @@ def _world(ctx: AppContext, make_actor, *, capacity: int = 5) -> dict[str, int]:
     with ctx.sessions.begin() as s:
         student = f.student(s, student_code="6612345678", first_name_th="มานะ", last_name_th="ขยันยิ่ง",
                             first_name_en="Mana", last_name_en="Khayanying")  # fmt: skip
-        section = f.section(s, f.course(s, code="CPE-401"), section="01", capacity=capacity, academic_year=2026)
+        section = f.section(
+            s, f.course(s, code="CPE-401"), section="01", capacity=capacity, academic_year=2026
+        )
     return {"student": student, "section": section, "advisor": advisor.user_id}
 
 
@@ -45,7 +47,10 @@ def test_coordinator_enters_a_walk_in_sees_it_and_withdraws_it(ctx, session_for,
     with ctx.sessions.begin() as s:
         reg = s.scalars(select(Registration)).one()
         assert (reg.status.value, reg.advisor_id) == ("submitted", world["advisor"])
-        assert s.scalar(select(AuditEntry.action).where(AuditEntry.entity_id == str(reg.id))) == "registration.create"
+        assert (
+            s.scalar(select(AuditEntry.action).where(AuditEntry.entity_id == str(reg.id)))
+            == "registration.create"
+        )
     assert _count(ctx, RegistrationEvent) == 1
     assert "6612345678" in texts(at) and "Submitted" in set(at.dataframe[0].value["To"])
     at.button(key="nr_withdraw").click().run()  # no reason: refused, nothing changes
@@ -70,9 +75,10 @@ def test_each_broken_rule_is_its_own_message_and_nothing_is_saved(ctx, session_f
     before = _count(ctx, Registration)
     at.button(key="nr_save").click().run()
     shown = [texts_of(e) for e in at.error]
-    assert shown == ["CPE-401 sec 01 1/2026 is full: all 1 seats are taken.", "somsri.k is not an active advisor."] or (
-        len(shown) == 2 and any("full" in m for m in shown) and any("advisor" in m for m in shown)
-    ), shown
+    assert shown == [
+        "CPE-401 sec 01 1/2026 is full: all 1 seats are taken.",
+        "somsri.k is not an active advisor.",
+    ] or (len(shown) == 2 and any("full" in m for m in shown) and any("advisor" in m for m in shown)), shown
     assert _count(ctx, Registration) == before
     at.text_input(key="nr_post_q").input("สาขาอื่น").run()
     assert "not open to the student's program" in texts(at)  # the picker says why it cannot take them
@@ -95,7 +101,10 @@ def test_admin_issues_a_token_once_rotates_and_revokes_it(ctx, session_for) -> N
     assert token.startswith("imsk_") and len(token) > 40
     with ctx.sessions.begin() as s:
         client = s.scalars(select(ApiClient)).one()
-        assert token not in (client.token_hash, client.token_prefix) and client.scopes == "registrations:write changes:read"
+        assert (
+            token not in (client.token_hash, client.token_prefix)
+            and client.scopes == "registrations:write changes:read"
+        )
     at.run()
     assert not at.code  # shown once
     at.selectbox(key="ac_pick").select(client.id).run()

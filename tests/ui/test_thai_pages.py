@@ -170,7 +170,7 @@ def test_the_pages_behind_clicks_are_in_thai_too(ctx: AppContext, office) -> Non
     at.text_input(key="ac_name").input("พอร์ทัลนักศึกษา")
     at.multiselect(key="ac_scopes").select("changes:read")
     at.button[0].click().run()
-    _check(at, data + [at.code[0].value], "token shown once")
+    _check(at, [*data, at.code[0].value], "token shown once")
     at.selectbox(key="ac_pick").select_index(0).run()
     at.button(key="ac_revoke").click().run()
     _check(at, data, "revoke dialog")
