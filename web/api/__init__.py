@@ -1,8 +1,10 @@
-"""The integration API, /api/v1: a FastAPI application mounted under /api in the app's own server.
+"""The integration API, /api/v1: a FastAPI application served by the app's own server.
 
 `api_app()` builds it: the routes (web.api.routes), RFC 9457 problems for every error
 (web.api.problems), the body, token and rate limits (web.api.guard), the OpenAPI 3.1 document at
-/api/v1/openapi.json and a docs page at /api/v1/docs (web.api.docs).
+/api/v1/openapi.json and a docs page at /api/v1/docs (web.api.docs). `ApiFirst` hands /api/*
+requests to it ahead of Streamlit's own middleware (sessions, gzip, its path checks for file
+routes), so every answer under /api, a 404 included, is the API's own problem+json.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.responses import Response
+from starlette.routing import get_route_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import DomainError
 from core.registrations import IntakeRefused, KeyReused
@@ -78,15 +83,39 @@ async def _rate_limited(request: Request, exc: Exception) -> Response:
                    instance=request.url.path, headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
 
 
+def _allowed(request: Request) -> str:
+    """Every method some route takes at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(get_route_path(request.scope)):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     slug = SLUGS.get(exc.status_code, "bad-request")
     headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed(request)
     return problem(slug, str(exc.detail), instance=request.url.path, headers=headers or None)
 
 
+LINKS = {  # what a created registration leads to (schemathesis follows these in its stateful phase)
+    "GetRegistration": {"operationId": "get_registration",
+                        "parameters": {"registration_id": "$response.body#/id"}},
+    "WithdrawRegistration": {"operationId": "withdraw_registration",
+                             "parameters": {"registration_id": "$response.body#/id",
+                                            "header.If-Match": "$response.header.ETag"}},
+}  # fmt: skip
+
+
 def _problem_media(schema: dict[str, Any]) -> dict[str, Any]:
-    """Error responses are application/problem+json; every route needs the bearer token."""
+    """Error responses are application/problem+json; every route needs the bearer token; a created
+    registration links to reading and withdrawing it."""
+    created = schema.get("paths", {}).get("/v1/registrations", {}).get("post", {}).get("responses", {})
+    if "201" in created:
+        created["201"]["links"] = LINKS
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             operation["security"] = [{"bearer": []}]
@@ -104,6 +133,29 @@ def _problem_media(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+class ApiFirst:
+    """Middleware for st.App: requests under /api go to the API application, the rest to Streamlit."""
+
+    PREFIX = "/api"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.api = api_app()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch by path; the API sees /api as its root path, as a Mount would give it."""
+        path = scope.get("path", "") if scope["type"] in ("http", "websocket") else ""
+        if path == self.PREFIX or path.startswith(self.PREFIX + "/"):
+            if scope["type"] != "http":
+                return  # no websockets under /api
+            root = scope.get("root_path", "") + self.PREFIX
+            await self.api(
+                {**scope, "root_path": root, "path": root + path[len(self.PREFIX) :]}, receive, send
+            )
+            return
+        await self.app(scope, receive, send)
+
+
 def api_app() -> FastAPI:
     """The /api application (mount it at /api)."""
     app = FastAPI(
@@ -112,7 +164,7 @@ def api_app() -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
-        middleware=[Middleware(ServerErrors), Middleware(BodyLimits)],
+        middleware=[Middleware(ServerErrors), Middleware(BodyLimits, routes=routes.router.routes)],
     )
     app.include_router(routes.router)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]

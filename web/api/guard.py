@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import api_clients
@@ -39,14 +40,21 @@ def is_json(content_type: str) -> bool:
 
 
 class BodyLimits:
-    """413 for bodies over 64 KB, 415 for bodies that are not JSON; before anything reads them."""
+    """413 for bodies over 64 KB, 415 for bodies that are not JSON; before anything reads them.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Only for a route that takes this method: anything else goes on to the router's 404 or 405.
+    """
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute] = ()) -> None:
         self.app = app
+        self.routes = routes
+
+    def _takes_body(self, scope: Scope) -> bool:
+        return scope["method"] in WITH_BODY and any(r.matches(scope)[0] == Match.FULL for r in self.routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the headers, then count the body as the route reads it."""
-        if scope["type"] != "http" or scope["method"] not in WITH_BODY:
+        """Check the headers, then read the body whole (at most 64 KB) before the route does."""
+        if scope["type"] != "http" or not self._takes_body(scope):
             await self.app(scope, receive, send)
             return
         length = _header(scope, b"content-length")

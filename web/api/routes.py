@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
@@ -67,6 +66,7 @@ def _fingerprint(body: schemas.NewRegistration) -> str:
 
 @router.post(
     "/registrations",
+    operation_id="create_registration",
     status_code=201,
     response_model=schemas.Registration,
     responses=errors(400, 403, 409, 413, 415, 422),
@@ -94,6 +94,7 @@ def create_registration(
 
 @router.get(
     "/registrations/{registration_id}",
+    operation_id="get_registration",
     response_model=schemas.Registration,
     responses=errors(403, 404, 422),
     summary="One registration",
@@ -120,7 +121,7 @@ def list_registrations(
     student_code: Annotated[str | None, Query(min_length=1, max_length=20)] = None,
     status: schemas.Status | None = None,
     updated_since: Annotated[
-        datetime | None, Query(description="With a time zone, e.g. 2026-06-01T00:00:00Z")
+        schemas.IsoDateTime | None, Query(description="With a time zone, e.g. 2026-06-01T00:00:00Z")
     ] = None,
     cursor: CURSOR = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -135,6 +136,7 @@ def list_registrations(
 
 @router.post(
     "/registrations/{registration_id}/withdraw",
+    operation_id="withdraw_registration",
     response_model=schemas.Registration,
     responses=errors(400, 403, 404, 409, 412, 413, 415, 422, 428),
     summary="Withdraw on the student's behalf",
@@ -168,8 +170,8 @@ def search_postings(
     program_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     stipend_min: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
     stipend_max: Annotated[int | None, Query(ge=0, le=999_999_999)] = None,
-    period_from: date | None = None,
-    period_to: date | None = None,
+    period_from: schemas.IsoDate | None = None,
+    period_to: schemas.IsoDate | None = None,
     open_only: bool = True,
     sort: Literal["relevance", "newest", "stipend"] = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,

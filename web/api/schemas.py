@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from core.access import SCOPES
 from core.registrations import states
@@ -181,6 +181,21 @@ class Problem(BaseModel):
     incident: str | None = Field(default=None, description="On a 5xx: quote it to the office")
 
 
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings for hashing a request body."""
-    return value.isoformat() if isinstance(value, date | datetime) else value
+def _iso_date(value: Any) -> Any:
+    """Only an ISO 8601 date (2026-06-01) is a date here, never a number read as a timestamp."""
+    if isinstance(value, str) and len(value) == 10:
+        return date.fromisoformat(value)
+    raise ValueError("give a date as YYYY-MM-DD")
+
+
+def _iso_datetime(value: Any) -> Any:
+    """Only an ISO 8601 time with its zone (2026-06-01T00:00:00Z) is a time here."""
+    if isinstance(value, str) and "T" in value:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            return moment
+    raise ValueError("give a time as YYYY-MM-DDTHH:MM:SSZ (with its time zone)")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
