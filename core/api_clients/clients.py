@@ -203,11 +203,13 @@ def authenticate(ctx: AppContext, *, token: str | None, ip: str | None = None) -
         if client is None or not usable or (client.expires_at is not None and client.expires_at <= now):
             security_log.event("api_token_refused", None, ip=ip, client_id=client.id if client else None)
             raise AuthError("The API token is missing, unknown, expired or revoked.")
-        session.execute(
-            update(ApiClient)
-            .where(ApiClient.id == client.id)
-            .where(or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at < now - LAST_USED_EVERY))
-            .values(last_used_at=now)
-        )
+        if client.last_used_at is None or client.last_used_at < now - LAST_USED_EVERY:
+            # Conditional, so replicas racing here write it once; most requests write nothing.
+            session.execute(
+                update(ApiClient)
+                .where(ApiClient.id == client.id)
+                .where(or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at < now - LAST_USED_EVERY))
+                .values(last_used_at=now)
+            )
         actor = client_actor(client.id, client.name, tuple(client.scopes.split()), ip)
         return Caller(actor, client.rate_per_s, client.burst)

@@ -12,7 +12,8 @@ Public API (what pages, the HTTP API, commands and other core packages use):
   a walk-in or API registration under the intake rules (`intake_rules`, shared with the import);
 - `withdraw_registration`: on the student's behalf, with a reason;
 - `get_record`, `list_records` (`RegistrationRecord`, `RecordPage`) and `list_changes`
-  (`Change`, `ChangePage`): registrations and the changes feed for other systems.
+  (`Change`, `ChangePage`): registrations and the changes feed for other systems; `catch_up_feed`
+  for rows written in bulk (demo data).
 """
 
 from core.registrations import intake_rules, states
@@ -29,6 +30,7 @@ from core.registrations.committee import (
 )
 from core.registrations.detail import ActionOption, RegistrationDetail, TimelineEntry, registration_detail
 from core.registrations.feed import Change, ChangePage, list_changes
+from core.registrations.feed import catch_up as catch_up_feed
 from core.registrations.intake import (
     Entered,
     Idempotency,
@@ -97,6 +99,7 @@ __all__ = [
     "bulk_transition",
     "candidate_for",
     "candidate_of",
+    "catch_up_feed",
     "column_ascending",
     "committee_status",
     "count_queue",

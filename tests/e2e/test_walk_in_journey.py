@@ -34,7 +34,9 @@ def office(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[tuple[
     with ctx.sessions.begin() as s:
         factories.student(s, student_code="6677788899", first_name_th="มานะ", last_name_th="ขยันยิ่ง",
                           first_name_en="Mana", last_name_en="Khayanying")  # fmt: skip
-        factories.section(s, factories.course(s, code="CPE-401"), section="01", capacity=5, academic_year=2026)
+        factories.section(
+            s, factories.course(s, code="CPE-401"), section="01", capacity=5, academic_year=2026
+        )
     yield server, ctx
     ctx.db.engine.dispose()
     stop_server(server)
@@ -65,7 +67,9 @@ def test_a_walk_in_is_entered_and_waits_in_the_review_queue(office, browser) -> 
     with ctx.sessions.begin() as s:
         reg = s.scalars(select(Registration)).one()
         assert reg.status.value == "submitted"
-        assert s.scalar(select(RegistrationEvent.to_status).where(RegistrationEvent.registration_id == reg.id))
+        assert s.scalar(
+            select(RegistrationEvent.to_status).where(RegistrationEvent.registration_id == reg.id)
+        )
     page.get_by_text("Withdraw on the student's behalf").wait_for(timeout=WAIT)
     screenshot(page, "walk_in_entered")
 

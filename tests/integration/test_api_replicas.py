@@ -92,7 +92,9 @@ def _token(r: Replicas, *, rate: int = 1000, burst: int = 1000) -> str:
 
 
 def _get(url: str, token: str) -> int:
-    return httpx.get(f"{url}/api/v1/changes", headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code
+    return httpx.get(
+        f"{url}/api/v1/changes", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).status_code
 
 
 def test_a_revoked_token_is_refused_at_once_on_both_replicas(replicas: Replicas) -> None:
@@ -137,7 +139,9 @@ def _burst(urls: list[str], token: str, requests: int) -> tuple[dict[str, int], 
     with httpx.Client(timeout=10) as http:
         for n in range(requests):
             url = urls[n % len(urls)]
-            status = http.get(f"{url}/api/v1/changes", headers={"Authorization": f"Bearer {token}"}).status_code
+            status = http.get(
+                f"{url}/api/v1/changes", headers={"Authorization": f"Bearer {token}"}
+            ).status_code
             assert status in (200, 429)
             allowed[url] += status == 200
     return allowed, time.monotonic() - started

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core import api_clients
 from core.access import Actor, Permission, require
 from core.bootstrap import app_context
+from core.context import AppContext
 from core.errors import AuthError
 from web.api.problems import problem
 
@@ -120,6 +121,13 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def _admit(ctx: AppContext, token: str, ip: str | None) -> tuple[api_clients.Caller, api_clients.Decision]:
+    """Who holds the token, and whether their bucket has room (one trip to a worker thread for both)."""
+    found = api_clients.authenticate(ctx, token=token, ip=ip)
+    limiter = api_clients.limiter_for(ctx.settings.redis_url)
+    return found, limiter.take(found.actor.client_id or 0, found.rate_per_s, found.burst)
+
+
 def caller(permission: Permission, *or_: Permission) -> Callable[[Request], object]:
     """A route dependency: the client's Actor when its token is good, its scopes grant `permission`
     (or one of `or_`) and its rate limit allows one more request."""
@@ -129,11 +137,7 @@ def caller(permission: Permission, *or_: Permission) -> Callable[[Request], obje
         token, ip = _token(request), client_ip(request)
         if token is None:
             raise AuthError("Send the API token as Authorization: Bearer <token>.")
-        found = await run_in_threadpool(api_clients.authenticate, ctx, token=token, ip=ip)
-        limiter = api_clients.limiter_for(ctx.settings.redis_url)
-        decision = await run_in_threadpool(
-            limiter.take, found.actor.client_id or 0, found.rate_per_s, found.burst
-        )
+        found, decision = await run_in_threadpool(_admit, ctx, token, ip)
         if not decision.allowed:
             raise RateLimited(decision.retry_after_s)
         granted = next((p for p in or_ if found.actor.can(p)), permission)
