@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require
@@ -37,14 +39,22 @@ class NewChange:
 
 
 def _take_numbers(session: Session, count: int) -> int:
-    """Reserve `count` numbers; returns the first. Locks the counter row until commit."""
-    bump = update(ChangeCounter).where(ChangeCounter.feed == FEED).values(last=ChangeCounter.last + count)
-    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
-        try:  # the first change ever (a fresh or wiped database)
-            with session.begin_nested():
-                session.execute(insert(ChangeCounter).values(feed=FEED, last=count))
-        except IntegrityError:  # another writer made the row first: take ours after theirs
-            session.execute(bump)
+    """Reserve `count` numbers; returns the first. Holds the counter row's lock until commit.
+
+    An upsert, so the first change ever (a fresh or wiped database) needs no second path: two
+    writers creating the row at once would otherwise deadlock on InnoDB's gap locks.
+    """
+    row = {"feed": FEED, "last": count}
+    if session.get_bind().dialect.name == "sqlite":
+        lite = sqlite_insert(ChangeCounter).values(row)
+        upsert: Any = lite.on_conflict_do_update(
+            index_elements=["feed"], set_={"last": ChangeCounter.last + count}
+        )
+    else:
+        upsert = (
+            mysql_insert(ChangeCounter).values(row).on_duplicate_key_update(last=ChangeCounter.last + count)
+        )
+    session.execute(upsert)
     last = session.scalar(select(ChangeCounter.last).where(ChangeCounter.feed == FEED))
     return int(last or 0) - count + 1
 
