@@ -200,15 +200,17 @@ def search_postings(
 
 
 @router.get(
-    "/students/{code}", response_model=schemas.Student, responses=errors(403, 404, 422), summary="One student"
+    "/students/{code}",
+    response_model=students.StudentRecord,  # the core record is the contract: one list of fields
+    responses=errors(403, 404, 422),
+    summary="One student",
 )
 def get_student(
     code: Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")],
     actor: Annotated[Actor, Depends(caller(Permission.VIEW_REGISTRATION, Permission.ENTER_REGISTRATION))],
-) -> dict[str, Any]:
+) -> students.StudentRecord:
     """The student with this code."""
-    found = students.student_by_code(app_context(), actor=actor, code=code)
-    return {**asdict(found), "gpax": float(found.gpax) if found.gpax is not None else None}
+    return students.student_by_code(app_context(), actor=actor, code=code)
 
 
 @router.get(

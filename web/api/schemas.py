@@ -130,23 +130,6 @@ class PostingResults(BaseModel):
     facets: dict[str, list[Facet]]
 
 
-class Student(BaseModel):
-    """A student."""
-
-    id: int
-    student_code: str
-    first_name_th: str
-    last_name_th: str
-    first_name_en: str
-    last_name_en: str
-    email: str | None
-    program_code: str
-    program_th: str
-    program_en: str
-    year: int
-    gpax: float | None
-
-
 class Section(BaseModel):
     """A course section of a term, with its seats."""
 
