@@ -46,6 +46,12 @@ PAGES = [
     PageSpec("pages/courses.py", N_("Courses"), ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", N_("Import"), ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(
+        "pages/new_registration.py",
+        N_("New registration"),
+        ":material/person_add:",
+        Permission.ENTER_REGISTRATION,
+    ),
+    PageSpec(
         "pages/registration.py",
         N_("Registration"),
         ":material/description:",
@@ -53,6 +59,13 @@ PAGES = [
         hidden=True,
     ),
     PageSpec("pages/admin_users.py", N_("Users"), ":material/group:", Permission.MANAGE_USERS, N_("Admin")),
+    PageSpec(
+        "pages/admin_api_clients.py",
+        N_("API clients"),
+        ":material/key:",
+        Permission.MANAGE_API_CLIENTS,
+        N_("Admin"),
+    ),
     PageSpec(
         "pages/monitoring.py", N_("Monitoring"), ":material/speed:", Permission.VIEW_MONITORING, N_("Admin")
     ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bench import data, report
+from bench.api_load import api_rows
 from bench.cases import actor_for, bench_context, read_cases
 from bench.harness import Row, table
 from bench.imports import import_rows
@@ -26,7 +27,8 @@ from core.context import AppContext, set_context
 from db.models import Role
 
 # (quick, full): page runs cold and warm, the deep queue page, load seconds, memory sessions and
-# page loads, imports of 10k rows, users and seconds of the websocket page-load test.
+# page loads, imports of 10k rows, users and seconds of the websocket page-load test, concurrent
+# clients and seconds per endpoint of the integration API.
 SCALE = {
     "cold": (1, 3),
     "warm": (2, 5),
@@ -37,6 +39,8 @@ SCALE = {
     "imports": (1, 3),
     "web_users": (10, 100),
     "web_seconds": (10, 60),
+    "api_clients": (10, 50),
+    "api_seconds": (3, 10),
 }
 
 
@@ -59,7 +63,7 @@ class Options:
         return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
 
 
-PARTS = ("core", "pages", "concurrency", "web", "import", "memory")
+PARTS = ("core", "pages", "concurrency", "web", "api", "import", "memory")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -135,6 +139,10 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             seconds = scale["web_seconds"]
             load = partial(web_load_rows, ctx, plan, redis_url, scale["web_users"], seconds, seconds / 3)
             rows += guarded(plan, "web load", load)
+        if backend == "mariadb" and opts.wants("api"):
+            print(f"[{backend}] integration API, {scale['api_clients']} concurrent clients", flush=True)
+            api = partial(api_rows, ctx, plan, redis_url, scale["api_clients"], scale["api_seconds"])
+            rows += guarded(plan, "api", api)
         # Last: an import forgets the kept progress snapshots, which the cold pages above would pay for.
         if opts.wants("import"):
             print(f"[{backend}] import 10k registrations", flush=True)

@@ -68,12 +68,26 @@ def _users(row: Row) -> bool | None:
     return row.p95_ms <= 500 and _errors(row) == 0
 
 
+def _api(row: Row) -> bool | None:
+    # The integration API under 50 clients: p95 <= 50 ms for reads, <= 100 ms for the POST, no errors.
+    if row.kind != "api" or row.p95_ms is None:
+        return None
+    return row.p95_ms <= (100 if "POST" in row.case else 50) and _errors(row) == 0
+
+
+def _api_overhead(row: Row) -> bool | None:
+    found = re.search(r"one client adds (-?[\d.]+) ms", row.note) if row.kind == "api" else None
+    return None if found is None else float(found.group(1)) <= 3
+
+
 TARGETS: list[tuple[str, Check]] = [
     ("core <= 2x raw (writes <= 3x)", _core),
     ("warm page <= 150 ms", _warm),
     ("cold dashboard (progress page) <= 300 ms", _cold_dashboard),
     ("cache hit >= 50x faster than cold, dashboard aggregates", _cache),
     ("100 users: warm page load p95 <= 500 ms, zero errors", _users),
+    ("API, 50 clients: p95 <= 50 ms reads, <= 100 ms POST, zero errors", _api),
+    ("API adds <= 3 ms to its core call (one client)", _api_overhead),
 ]
 
 

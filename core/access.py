@@ -26,6 +26,9 @@ class Permission(StrEnum):
     VIEW_MONITORING = "view_monitoring"
     VIEW_REGISTRATION = "view_registration"
     VOTE_COMMITTEE = "vote_committee"
+    ENTER_REGISTRATION = "enter_registration"  # walk-ins by hand, withdrawals on a student's behalf
+    MANAGE_API_CLIENTS = "manage_api_clients"
+    READ_CHANGES = "read_changes"  # the registration changes feed of the integration API
 
 
 _ALL = frozenset(Permission)
@@ -51,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PROGRESS,
             Permission.VIEW_REGISTRATION,
             Permission.VOTE_COMMITTEE,
+            Permission.ENTER_REGISTRATION,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -72,6 +76,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
 }
 
+# What an integration API client may do: each scope grants these permissions and nothing else.
+SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "registrations:read": frozenset({Permission.VIEW_REGISTRATION, Permission.VIEW_COURSES}),
+    "registrations:write": frozenset({Permission.ENTER_REGISTRATION, Permission.VIEW_COURSES}),
+    "postings:read": frozenset({Permission.SEARCH_POSTINGS}),
+    "changes:read": frozenset({Permission.READ_CHANGES}),
+}
+SCOPES = tuple(SCOPE_PERMISSIONS)
+SCOPE_LABELS = {
+    "registrations:read": N_("Read registrations and students"),
+    "registrations:write": N_("Enter and withdraw registrations"),
+    "postings:read": N_("Search postings"),
+    "changes:read": N_("Follow the changes feed"),
+}
+# A client acts for the office: the state machine checks its steps as a coordinator's.
+CLIENT_ROLE = Role.COORDINATOR
+
 # What a new account gets unless the admin chooses otherwise: the fewest permissions and no
 # student records (staff keep postings and companies only).
 DEFAULT_NEW_ROLE = Role.STAFF
@@ -84,9 +105,13 @@ def role_text(role: Role) -> Text:
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user on whose behalf a service runs."""
+    """The signed-in user on whose behalf a service runs, or an integration API client.
 
-    user_id: int
+    A client has no user id: its `client_id` is recorded as the actor of what it changes, and its
+    scopes (`grants`) replace the role's permissions.
+    """
+
+    user_id: int | None
     username: str
     full_name: str
     role: Role
@@ -94,10 +119,26 @@ class Actor:
     ip: str | None = None
     must_change_password: bool = False
     language: str | None = None  # None: the office's default language
+    client_id: int | None = None
+    grants: frozenset[Permission] | None = None  # None: the role's permissions
 
     def can(self, permission: Permission) -> bool:
-        """Whether this actor's role grants `permission`."""
-        return permission in ROLE_PERMISSIONS[self.role]
+        """Whether this actor's role (a client: its scopes) grants `permission`."""
+        granted = ROLE_PERMISSIONS[self.role] if self.grants is None else self.grants
+        return permission in granted
+
+    @property
+    def person(self) -> int:
+        """The signed-in user's id; PermissionDenied for a client (only people have accounts, votes)."""
+        if self.user_id is None:
+            raise PermissionDenied("Only a signed-in person can do this.")
+        return self.user_id
+
+
+def client_actor(client_id: int, name: str, scopes: tuple[str, ...], ip: str | None = None) -> Actor:
+    """The actor of an integration API client holding `scopes`."""
+    grants = frozenset().union(*(SCOPE_PERMISSIONS[s] for s in scopes if s in SCOPE_PERMISSIONS))
+    return Actor(None, name, name, CLIENT_ROLE, ip=ip, client_id=client_id, grants=grants)
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:

@@ -38,11 +38,13 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     ip: str | None = None,
+    client_id: int | None = None,
 ) -> None:
-    """Add one audit row to the caller's transaction (never commits)."""
+    """Add one audit row to the caller's transaction (never commits); a client acts with `client_id`."""
     session.add(
         AuditEntry(
             actor_id=actor_id,
+            client_id=client_id,
             action=action,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
@@ -70,6 +72,7 @@ def install_security_sink(sessions: sessionmaker[Session] | None) -> None:
                 entity="security",
                 after=details,
                 ip=actor.ip if actor else None,
+                client_id=actor.client_id if actor else None,
             )
 
     security_log.set_audit_sink(sink)

@@ -52,6 +52,7 @@ class Change:
             before=before,
             after=after,
             ip=self.actor.ip if self.actor else None,
+            client_id=self.actor.client_id if self.actor else None,
         )
 
 

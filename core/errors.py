@@ -28,6 +28,10 @@ class Conflict(DomainError):
     """The change collides with the current state, e.g. someone decided first."""
 
 
+class Outdated(Conflict):
+    """The thing changed after the version the caller acted on was read (HTTP 412 in the API)."""
+
+
 class InvalidInput(DomainError):
     """The input breaks a rule; the message says which and how to fix it."""
 

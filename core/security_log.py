@@ -15,7 +15,9 @@ class Who(Protocol):
     """Whoever acted: core.access.Actor, without this module depending on it."""
 
     @property
-    def user_id(self) -> int: ...
+    def user_id(self) -> int | None: ...
+    @property
+    def client_id(self) -> int | None: ...
     @property
     def username(self) -> str: ...
     @property
@@ -43,6 +45,7 @@ def event(name: str, actor: Who | None = None, **fields: Any) -> None:
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "user": actor.username if actor else clean.pop("username", None),
         "user_id": actor.user_id if actor else None,
+        **({"client_id": actor.client_id} if actor and actor.client_id else {}),
         "ip": actor.ip if actor and actor.ip else clean.pop("ip", None),
         **clean,
     }

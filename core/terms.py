@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from core.i18n import year_ce
+
 DEFAULT_CALENDAR = "1:06-01:10-31,2:11-01:03-31,3:04-01:05-31"
 _ITEM = re.compile(r"^\s*([123])\s*:\s*(\d\d)-(\d\d)\s*:\s*(\d\d)-(\d\d)\s*$")
 
@@ -63,3 +65,21 @@ def academic_year_of(day: date, calendar: str = DEFAULT_CALENDAR) -> int:
     """The academic year (CE) a day belongs to: the year whose first semester started last."""
     first = parse_calendar(calendar)[1][0]
     return day.year if (day.month, day.day) >= first else day.year - 1
+
+
+def section_key(label: str) -> str:
+    """A section label as people write it: "4", "04" and " 4 " name one section of a course and term."""
+    text = label.strip().upper()
+    return str(int(text)) if text.isdigit() else text
+
+
+_TERM = re.compile(r"^\s*([123])\s*/\s*(\d{4})\s*$")
+
+
+def parse_term(text: str) -> tuple[int, int] | None:
+    """(semester, academic year CE) from "2/2569" or "2/2026" (a year >= 2400 is BE); None if not a term."""
+    match = _TERM.match(text or "")
+    if match is None:
+        return None
+    year = year_ce(int(match.group(2)))
+    return (int(match.group(1)), year) if 2000 <= year <= 2200 else None

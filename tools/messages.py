@@ -28,7 +28,18 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "ngettext": (1, 2),
     "msg": None,
     "msg_n": (1, 2),
-    **dict.fromkeys(("DomainError", "NotFound", "Conflict", "InvalidInput", "PermissionDenied", "AuthError")),
+    **dict.fromkeys(
+        (
+            "DomainError",
+            "NotFound",
+            "Conflict",
+            "Outdated",
+            "InvalidInput",
+            "PermissionDenied",
+            "AuthError",
+            "KeyReused",
+        )
+    ),
 }
 PLACEHOLDER = re.compile(r"(?<!%)\{([^{}:!]*)[^{}]*\}")
 

@@ -1,12 +1,14 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
-Public API: `routes()` and `middleware()` for st.App; `COOKIE` and `post_script` for the page that
+Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, and
+the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for the page that
 signs in and out; `disable_nagle()` to run before the server accepts connections.
 """
 
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from web.api import ApiFirst
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
 from web.metrics import metrics_endpoint
 from web.security_headers import SecurityHeadersMiddleware
@@ -16,7 +18,7 @@ __all__ = ["COOKIE", "disable_nagle", "middleware", "post_script", "routes"]
 
 
 def routes() -> list[Route]:
-    """The HTTP routes served beside the app."""
+    """The HTTP routes served beside the app (the integration API comes in through `middleware()`)."""
     return [
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
@@ -25,5 +27,5 @@ def routes() -> list[Route]:
 
 
 def middleware() -> list[Middleware]:
-    """Middleware around every HTTP response (not the websocket)."""
-    return [Middleware(SecurityHeadersMiddleware)]
+    """Security headers around every HTTP response; the integration API answers /api/* before Streamlit."""
+    return [Middleware(SecurityHeadersMiddleware), Middleware(ApiFirst)]

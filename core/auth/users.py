@@ -210,7 +210,7 @@ def revoke_session(ctx: AppContext, *, actor: Actor, session_id: int) -> None:
 def profile(ctx: AppContext, *, actor: Actor) -> UserRow:
     """The signed-in user's own record."""
     with ctx.sessions.begin() as session:
-        return _row(_get(session, actor.user_id))
+        return _row(_get(session, actor.person))
 
 
 def _clean_language(language: str) -> str:
@@ -224,7 +224,7 @@ def update_profile(
 ) -> UserRow:
     """Change one's own name, email and (if given) interface language."""
     with ctx.change(actor, "users", "lookups") as change:
-        user = _get(change.session, actor.user_id)
+        user = _get(change.session, actor.person)
         before = {"full_name": user.full_name, "email": user.email, "language": user.language}
         user.full_name, user.email = _clean_name(full_name), _clean_email(email)
         if language is not None:
@@ -238,7 +238,7 @@ def set_language(ctx: AppContext, *, actor: Actor, language: str) -> None:
     """Choose one's own interface language (th or en)."""
     language = _clean_language(language)
     with ctx.change(actor) as change:
-        user = _get(change.session, actor.user_id)
+        user = _get(change.session, actor.person)
         before, user.language = user.language, language
         change.audit(
             "user.language", "user", user.id, before={"language": before}, after={"language": language}
@@ -250,7 +250,7 @@ def change_password(
 ) -> int:
     """Change one's own password (current one required); other sessions end. Returns how many."""
     with ctx.change(actor) as change:
-        user = _get(change.session, actor.user_id)
+        user = _get(change.session, actor.person)
         if not verify_password(current, user.password_hash):
             raise InvalidInput("The current password is not correct.")
         if new == current:
@@ -269,7 +269,7 @@ def change_password(
 def sign_out_elsewhere(ctx: AppContext, *, actor: Actor) -> int:
     """End all of one's sessions except this one."""
     with ctx.change(actor) as change:
-        ended = revoke_all(change.session, actor.user_id, keep_session_id=actor.session_id)
+        ended = revoke_all(change.session, actor.person, keep_session_id=actor.session_id)
         change.audit("session.revoke_others", "user", actor.user_id, after={"ended": ended})
     return ended
 

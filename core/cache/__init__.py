@@ -1,15 +1,16 @@
 """Cache-aside with versioned namespaces: Redis when configured (shared by every replica), else in-process.
 
 Public API: `make_cache`, the `Cache` interface (`get_or_compute`, `bump`, `health`, `ping`) and its
-two back ends. Values are JSON or Arrow bytes, never pickle; a cache failure is never a user's error.
+two back ends, and the `CircuitBreaker` that keeps a Redis outage from slowing callers. Values are
+JSON or Arrow bytes, never pickle; a cache failure is never a user's error.
 Services read through `AppContext.cached` and write through `AppContext.change`.
 """
 
 from core.cache.base import Cache
 from core.cache.memory import MemoryCache
-from core.cache.redis_backend import RedisCache
+from core.cache.redis_backend import CircuitBreaker, RedisCache
 
-__all__ = ["Cache", "MemoryCache", "RedisCache", "make_cache"]
+__all__ = ["Cache", "CircuitBreaker", "MemoryCache", "RedisCache", "make_cache"]
 
 
 def make_cache(

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from core.cleaning import clean_int, clean_text
 from core.errors import InvalidInput
 from core.i18n import BE_OFFSET, N_, together, year_ce
+from core.terms import section_key
+
+__all__ = ["KIND_LABELS", "clean_code", "clean_kind", "clean_section_values", "section_key"]
 from db.models import CourseKind
 
 CODE = re.compile(r"^[A-Z0-9-]{3,20}$")
@@ -81,9 +84,3 @@ def clean_section_values(
     if problems:
         raise InvalidInput(together(*problems))
     return values
-
-
-def section_key(label: str) -> str:
-    """A section label as people write it: "4", "04" and " 4 " name one section of a course and term."""
-    text = label.strip().upper()
-    return str(int(text)) if text.isdigit() else text

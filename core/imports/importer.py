@@ -22,7 +22,8 @@ from core.imports.references import KINDS, Choice, Reference
 from core.imports.rows import ImportIssue, RowCheck, header_issues, registration_keys, student_values
 from core.imports.write import write_registrations, write_students
 from core.progress import forget_history
-from db.models import Company, Course, CourseSection, Faculty, Program, Registration, Role, Student, User
+from core.registrations import intake_rules as intake
+from db.models import Company, Course, CourseSection, Faculty, Program, Role, Student, User
 
 Progress = Callable[[float], None] | None
 CHUNK = 1000
@@ -123,9 +124,10 @@ def _plan_students(session: Session, parsed: Any) -> _Plan:
 
 
 def _references(session: Session, keys: list[dict[str, Any]]) -> dict[str, Any]:
+    # Archived sections too: the intake rules say "closed" rather than "no such section".
     sections = {
         (s.course_id, section_key(s.section), s.semester, s.academic_year): s.id
-        for s in session.scalars(select(CourseSection).where(CourseSection.archived.is_(False)))
+        for s in session.scalars(select(CourseSection))
     }
     people = session.execute(
         select(User.id, User.username, User.full_name).where(
@@ -166,10 +168,11 @@ def _resolve(check: RowCheck, k: dict[str, Any], refs: dict[str, Any]) -> dict[s
                 term=term_text(*term),
             ),
         )
+    advisor_id = _find(check, "advisor_username", k["advisor_username"], refs["advisors"])
     return {
         "student_id": student_id,
         "section_id": section_id,
-        "advisor_id": _find(check, "advisor_username", k["advisor_username"], refs["advisors"]),
+        "advisor_id": advisor_id,
         "company_id": _find(
             check, "company_registration_no", k["company_registration_no"], refs["companies"]
         ),
@@ -187,15 +190,31 @@ def _find(check: RowCheck, column: str, value: str, reference: Reference) -> int
     return found
 
 
-def _existing_pairs(session: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    found: set[tuple[int, int]] = set()
-    students = sorted({p[0] for p in pairs})
-    for chunk in _chunks(students):
-        stmt = select(Registration.student_id, Registration.section_id).where(
-            Registration.student_id.in_(chunk)
-        )
-        found.update((int(a), int(b)) for a, b in session.execute(stmt).all())
-    return found & pairs
+# The intake rules' columns in a registrations file.
+RULE_COLUMNS = {"student": "student_code", "section": "section", "advisor": "advisor_username"}
+
+
+def _intake_issues(session: Session, rows: list[tuple[RowCheck, dict[str, Any]]]) -> set[tuple[int, int]]:
+    """The intake rules on every row (as the form and the API apply them); returns the pairs already
+    registered, which a file uploaded again leaves unchanged."""
+    advisors = intake.advisors(session, [v["advisor_id"] for _, v in rows if v["advisor_id"] is not None])
+    for check, values in rows:
+        problem = intake.advisor_problem(values["advisor_id"], advisors, check.cells.get("advisor_username"))
+        if problem is not None:
+            check.fail(RULE_COLUMNS[problem.field], problem.message)
+    pairs = {(v["student_id"], v["section_id"]) for _, v in rows}
+    existing = set(intake.existing(session, pairs))
+    sections = intake.section_facts(session, {v["section_id"] for _, v in rows})
+    taking: dict[int, int] = {}
+    for check, values in rows:
+        if (values["student_id"], values["section_id"]) in existing:
+            continue
+        taking[values["section_id"]] = taking.get(values["section_id"], 0) + 1
+        for problem in intake.section_problems(
+            sections[values["section_id"]], taking=taking[values["section_id"]]
+        ):
+            check.fail(RULE_COLUMNS[problem.field], problem.message)
+    return existing
 
 
 def _plan_registrations(session: Session, parsed: Any) -> _Plan:
@@ -217,10 +236,10 @@ def _plan_registrations(session: Session, parsed: Any) -> _Plan:
                 ),
             )
         seen.setdefault(pair, check.line)
-        plan.issues += check.issues
+    existing = _intake_issues(session, [(c, v) for c, v in rows if not c.issues])
+    plan.issues += [issue for check, _ in rows for issue in check.issues]
     if plan.issues:
         return plan
-    existing = _existing_pairs(session, {(v["student_id"], v["section_id"]) for _, v in rows})
     for _, values in rows:
         target = plan.unchanged if (values["student_id"], values["section_id"]) in existing else plan.create
         target.append(values)

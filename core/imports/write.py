@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import jsonable
+from core.registrations.feed import NewChange, record_changes
 from core.registrations.states import Status
 from db.models import AuditEntry, Registration, RegistrationEvent, Student
 
@@ -35,7 +36,7 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 
 def _audit_rows(
-    actor_id: int,
+    actor_id: int | None,
     action: str,
     entity: str,
     items: list[tuple[Any, dict[str, Any]]],
@@ -58,7 +59,7 @@ def _audit_rows(
 
 
 def write_students(
-    session: Session, plan: Any, actor_id: int, ip: str | None, now: datetime, tick: Tick
+    session: Session, plan: Any, actor_id: int | None, ip: str | None, now: datetime, tick: Tick
 ) -> None:
     """Insert new students and update changed ones, each with an audit row."""
     new = [{k: v[k] for k in STUDENT_FIELDS} | {"created_at": now, "updated_at": now} for v in plan.create]
@@ -99,7 +100,7 @@ def _new_ids(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, i
 
 
 def write_registrations(
-    session: Session, plan: Any, actor_id: int, ip: str | None, now: datetime, tick: Tick
+    session: Session, plan: Any, actor_id: int | None, ip: str | None, now: datetime, tick: Tick
 ) -> None:
     """Insert new registrations (submitted), each with one timeline event and one audit row."""
     status = Status.SUBMITTED
@@ -147,4 +148,16 @@ def write_registrations(
     tick(0.8)
     for chunk in _chunks(_audit_rows(actor_id, "registration.import", "registration", audits, now, ip)):
         session.execute(insert(AuditEntry), chunk)
+    _feed(session, sorted(ids.values()))  # last: it holds the feed's lock until the commit
     tick(1.0)
+
+
+def _feed(session: Session, registration_ids: list[int]) -> None:
+    """The new registrations' submitted events enter the changes feed."""
+    changes: list[NewChange] = []
+    for chunk in _chunks(registration_ids):
+        stmt = select(RegistrationEvent.id, RegistrationEvent.registration_id).where(
+            RegistrationEvent.registration_id.in_(chunk)
+        )
+        changes += [NewChange(int(e), int(r), 1) for e, r in session.execute(stmt).all()]
+    record_changes(session, sorted(changes, key=lambda c: c.event_id))

@@ -7,7 +7,8 @@ Public API:
   `WORK_MODES`, `STATUSES` and their `*_LABELS`);
 - `list_companies`, `create_company`, `update_company`, `delete_company`, `company_postings`
   (`CompanyForm`, `CompanyRow`);
-- `placement_choices`: open postings matching a search, split by the placement rule.
+- `placement_choices`, `intake_choices`: open postings matching a search, split by the placement
+  rule, for a registration or for one being entered.
 """
 
 from core.postings.companies import (
@@ -19,7 +20,7 @@ from core.postings.companies import (
     list_companies,
     update_company,
 )
-from core.postings.placement import PlacementChoices, placement_choices
+from core.postings.placement import PlacementChoices, intake_choices, placement_choices
 from core.postings.posting import (
     STATUS_LABELS,
     STATUSES,
@@ -67,6 +68,7 @@ __all__ = [
     "create_posting",
     "delete_company",
     "export_postings",
+    "intake_choices",
     "list_companies",
     "list_programs",
     "placement_choices",

@@ -7,10 +7,16 @@ Public API (what pages, the HTTP API, commands and other core packages use):
 - `registration_detail`: one registration with its timeline and the actions open to the viewer;
 - `list_queue`, `count_queue`, `export_queue` with `QueueFilters` and `SORTS`: the review queue;
 - `headline_counts`, `latest_activity`: the home page;
-- `placement_problems` and the facts it reads: the one placement rule.
+- `placement_problems` and the facts it reads: the one placement rule;
+- `enter_registration` (`IntakeRequest`, `Idempotency`, `Entered`, `IntakeRefused`, `KeyReused`):
+  a walk-in or API registration under the intake rules (`intake_rules`, shared with the import);
+- `withdraw_registration`: on the student's behalf, with a reason;
+- `get_record`, `list_records` (`RegistrationRecord`, `RecordPage`) and `list_changes`
+  (`Change`, `ChangePage`): registrations and the changes feed for other systems; `catch_up_feed`
+  for rows written in bulk (demo data).
 """
 
-from core.registrations import states
+from core.registrations import intake_rules, states
 from core.registrations.activity import Activity, HomeCounts, headline_counts, latest_activity
 from core.registrations.committee import (
     CommitteeStatus,
@@ -23,9 +29,20 @@ from core.registrations.committee import (
     vote,
 )
 from core.registrations.detail import ActionOption, RegistrationDetail, TimelineEntry, registration_detail
+from core.registrations.feed import Change, ChangePage, list_changes
+from core.registrations.feed import catch_up as catch_up_feed
+from core.registrations.intake import (
+    Entered,
+    Idempotency,
+    IntakeRefused,
+    IntakeRequest,
+    KeyReused,
+    enter_registration,
+)
 from core.registrations.placement import (
     Candidate,
     PostingFacts,
+    candidate_for,
     candidate_of,
     placement_problems,
     posting_facts,
@@ -40,7 +57,15 @@ from core.registrations.queue import (
     list_queue,
 )
 from core.registrations.queue_order import SORTS, column_ascending
-from core.registrations.transitions import MAX_BULK, BulkResult, TransitionResult, bulk_transition, transition
+from core.registrations.records import RecordPage, RegistrationRecord, get_record, list_records
+from core.registrations.transitions import (
+    MAX_BULK,
+    BulkResult,
+    TransitionResult,
+    bulk_transition,
+    transition,
+    withdraw_registration,
+)
 
 __all__ = [
     "MAX_BULK",
@@ -50,28 +75,44 @@ __all__ = [
     "Activity",
     "BulkResult",
     "Candidate",
+    "Change",
+    "ChangePage",
     "CommitteeStatus",
+    "Entered",
     "HomeCounts",
+    "Idempotency",
+    "IntakeRefused",
+    "IntakeRequest",
+    "KeyReused",
     "MemberVote",
     "PostingFacts",
     "QueueCursor",
     "QueueFilters",
     "QueuePage",
+    "RecordPage",
     "RegistrationDetail",
+    "RegistrationRecord",
     "TimelineEntry",
     "TransitionResult",
     "VoteOutcome",
     "awaiting_votes",
     "bulk_transition",
+    "candidate_for",
     "candidate_of",
+    "catch_up_feed",
     "column_ascending",
     "committee_status",
     "count_queue",
     "decision",
+    "enter_registration",
     "export_queue",
+    "get_record",
     "headline_counts",
+    "intake_rules",
     "latest_activity",
+    "list_changes",
     "list_queue",
+    "list_records",
     "placement_problems",
     "posting_facts",
     "quorum",
@@ -79,4 +120,5 @@ __all__ = [
     "states",
     "transition",
     "vote",
+    "withdraw_registration",
 ]

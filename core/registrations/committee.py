@@ -114,7 +114,15 @@ def _decide(session: Session, actor: Actor, reg: Registration, members: int) -> 
     if approved is None:
         return reg.status.value
     row = rules.committee_row(approved)
-    apply_transition(session, reg, row, actor_id=actor.user_id, reason=_reason(votes, approved), ip=actor.ip)
+    apply_transition(
+        session,
+        reg,
+        row,
+        actor_id=actor.user_id,
+        client_id=actor.client_id,
+        reason=_reason(votes, approved),
+        ip=actor.ip,
+    )
     return row.target.value
 
 
@@ -251,7 +259,7 @@ def awaiting_votes(ctx: AppContext, *, actor: Actor, include_voted: bool = False
     """
     require(actor, Permission.VOTE_COMMITTEE)
     with ctx.sessions.begin() as session:
-        rows = session.execute(_awaiting_query(actor.user_id, include_voted)).all()
+        rows = session.execute(_awaiting_query(actor.person, include_voted)).all()
     now = clock.now()
     data = [
         [

@@ -145,3 +145,12 @@ def candidate_of(session: Session, registration_id: int, calendar: str) -> Candi
         raise NotFound("No such registration.")
     year, semester, program_id = found
     return Candidate(term_window(int(year), int(semester), calendar), int(program_id))
+
+
+def candidate_for(session: Session, student_id: int, section_id: int, calendar: str) -> Candidate:
+    """The term window of a section and a student's program: a registration not entered yet."""
+    section = session.get(CourseSection, section_id)
+    program_id = session.scalar(select(Student.program_id).where(Student.id == student_id))
+    if section is None or program_id is None:
+        raise NotFound("No such student or section.")
+    return Candidate(term_window(section.academic_year, section.semester, calendar), int(program_id))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 
 from core import clock
 from core.access import Actor, Permission, require
@@ -18,6 +18,7 @@ from core.export import to_csv_bytes, to_excel_bytes, with_headers
 from core.i18n import N_, format_datetimes, format_term, gettext
 from core.registrations.queue_order import ADVISOR, SORTS, SortKey, after, encode, order_by
 from core.registrations.states import OPEN, is_overdue, label
+from core.students import name_matches
 from db.models import (
     Company,
     Course,
@@ -118,28 +119,6 @@ def _base(straight: bool = True) -> Query:
     return stmt.prefix_with("STRAIGHT_JOIN", dialect="mysql")
 
 
-def _starts(column: Any, prefix: str) -> Any:
-    return column.startswith(prefix, autoescape=True)
-
-
-def _text(text: str) -> Any:
-    words = text.split()
-    if len(words) >= 2:  # "first last", in Thai or in English
-        first, last = words[0], words[-1]
-        return or_(
-            and_(_starts(Student.first_name_th, first), _starts(Student.last_name_th, last)),
-            and_(_starts(Student.first_name_en, first), _starts(Student.last_name_en, last)),
-        )
-    columns = (
-        Student.student_code,
-        Student.first_name_th,
-        Student.last_name_th,
-        Student.first_name_en,
-        Student.last_name_en,
-    )
-    return or_(*(_starts(c, words[0]) for c in columns))
-
-
 def _statuses(values: tuple[str, ...]) -> list[RegistrationStatus]:
     try:
         return [RegistrationStatus(v) for v in values]
@@ -169,7 +148,7 @@ def _where(stmt: Query, f: QueueFilters) -> Query:
     if len(text) > MAX_TEXT:
         raise InvalidInput("Search the queue with at most {n} characters.", n=MAX_TEXT)
     if text:
-        stmt = stmt.where(_text(text))
+        stmt = stmt.where(name_matches(text))
     return stmt
 
 

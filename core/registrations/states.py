@@ -49,6 +49,9 @@ WITHDRAWABLE = frozenset(
     {S.SUBMITTED, S.ADVISOR_APPROVED, S.COMMITTEE_APPROVED, S.NEEDS_CHANGES, S.PLACED, S.IN_PROGRESS}
 )
 
+# Taking a seat in a section: counted against its capacity when a registration is entered.
+ENROLLED = frozenset(S) - {S.REJECTED, S.WITHDRAWN}
+
 # The positive path, in order: the funnel counts registrations that ever reached each stage, and
 # registrations.furthest_stage stores the furthest index reached (kept by every writer).
 FUNNEL_STAGES: tuple[S, ...] = (S.SUBMITTED, S.ADVISOR_APPROVED, S.COMMITTEE_APPROVED, S.PLACED,

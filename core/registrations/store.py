@@ -6,6 +6,7 @@ Callers own the transaction; nothing here commits.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import audit, clock
 from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import Text, msg, together
+from core.registrations.feed import NewChange, record_changes
 from core.registrations.placement import candidate_of, placement_problems, posting_facts
 from core.registrations.states import DECIDED, PLACED, Transition, funnel_rank
 from core.terms import DEFAULT_CALENDAR
@@ -140,8 +142,12 @@ def apply_transition(
     internship_id: int | None = None,
     ip: str | None = None,
     calendar: str = DEFAULT_CALENDAR,
+    client_id: int | None = None,
 ) -> int:
-    """Take `row` on `reg` as read at its version, with its event and audit rows; returns the new version."""
+    """Take `row` on `reg` as read at its version, with its event, audit and feed rows; returns the version.
+
+    `actor_id` is the user who acted, or `client_id` the integration API client.
+    """
     now = clock.now()
     values = _values(row, reg, now)
     capacity = None
@@ -164,8 +170,44 @@ def apply_transition(
         _check_capacity(session, reg, capacity)
     if row.target == S.ADVISOR_APPROVED:  # a new committee round: earlier votes no longer count
         session.execute(delete(CommitteeVote).where(CommitteeVote.registration_id == reg.id))
-    _record(session, reg, row, actor_id=actor_id, reason=reason, now=now, ip=ip, extra=_posting(values))
+    who = Who(actor_id, client_id, ip)
+    _record(session, reg, row, who=who, reason=reason, now=now, extra=_posting(values))
     return reg.version + 1
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who takes a step: a user (`actor_id`) or an integration API client (`client_id`), from where."""
+
+    actor_id: int | None
+    client_id: int | None = None
+    ip: str | None = None
+
+
+def add_event(
+    session: Session,
+    registration_id: int,
+    from_status: S | None,
+    to_status: S,
+    *,
+    who: Who,
+    reason: str | None,
+    now: datetime,
+    version: int,
+) -> None:
+    """One timeline event and its place in the changes feed (the feed's lock: call it last)."""
+    event = RegistrationEvent(
+        registration_id=registration_id,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=who.actor_id,
+        client_id=who.client_id,
+        reason=reason,
+        at=now,
+    )
+    session.add(event)
+    session.flush()
+    record_changes(session, [NewChange(event.id, registration_id, version)])
 
 
 def _record(
@@ -173,32 +215,25 @@ def _record(
     reg: Registration,
     row: Transition,
     *,
-    actor_id: int | None,
+    who: Who,
     reason: str | None,
     now: datetime,
-    ip: str | None,
     extra: dict[str, Any],
 ) -> None:
-    """The timeline event and the audit row of one transition."""
-    session.add(
-        RegistrationEvent(
-            registration_id=reg.id,
-            from_status=reg.status,
-            to_status=row.target,
-            actor_id=actor_id,
-            reason=reason,
-            at=now,
-        )
-    )
+    """The audit row, timeline event and feed row of one transition."""
     audit.record(
         session,
-        actor_id=actor_id,
+        actor_id=who.actor_id,
+        client_id=who.client_id,
         action=f"registration.{row.target.value}",
         entity="registration",
         entity_id=reg.id,
         before={"status": reg.status, "version": reg.version},
         after={"status": row.target, "version": reg.version + 1, "reason": reason, **extra},
-        ip=ip,
+        ip=who.ip,
+    )
+    add_event(
+        session, reg.id, reg.status, row.target, who=who, reason=reason, now=now, version=reg.version + 1
     )
 
 

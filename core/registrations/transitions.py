@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, Permission, require, role_text
 from core.context import AppContext
-from core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from core.errors import Conflict, DomainError, InvalidInput, Outdated, PermissionDenied
 from core.i18n import Text
 from core.registrations import states as rules
 from core.registrations.store import (
@@ -101,6 +101,7 @@ def _take(
         reg,
         row,
         actor_id=actor.user_id,
+        client_id=actor.client_id,
         reason=reason,
         internship_id=internship_id,
         ip=actor.ip,
@@ -121,6 +122,27 @@ def transition(
 ) -> TransitionResult:
     """Take `action` on one registration (pass the `version` you saw to detect a competing decision)."""
     require(actor, Permission.REVIEW_QUEUE)
+    return _transition(ctx, actor, registration_id, action, reason, internship_id, version)
+
+
+def withdraw_registration(
+    ctx: AppContext, *, actor: Actor, registration_id: int, reason: str, version: int | None = None
+) -> TransitionResult:
+    """Withdraw a registration on the student's behalf (a reason is required); Outdated when `version`
+    is not the registration's version any more."""
+    require(actor, Permission.ENTER_REGISTRATION)
+    return _transition(ctx, actor, registration_id, "withdraw", reason, None, version)
+
+
+def _transition(
+    ctx: AppContext,
+    actor: Actor,
+    registration_id: int,
+    action: str,
+    reason: str | None,
+    internship_id: int | None,
+    version: int | None,
+) -> TransitionResult:
     if action not in rules.ACTIONS:
         raise InvalidInput("Unknown action: {action}.", action=action)
     text = clean_reason(reason, required=action in rules.NEEDS_REASON, action=rules.action_text(action))
@@ -150,7 +172,7 @@ def _apply_once(
             mine = _applied_by(session, actor, registration_id, pin.version)
             if mine is not None:  # our own commit whose acknowledgement was lost: already done
                 return mine
-            raise Conflict(decided_by_message(session, registration_id)) from None
+            raise Outdated(decided_by_message(session, registration_id)) from None
 
 
 def _applied_by(
@@ -163,7 +185,8 @@ def _applied_by(
         .order_by(RegistrationEvent.at.desc(), RegistrationEvent.id.desc())
         .limit(1)
     ).first()
-    if reg.version != version + 1 or last is None or last.actor_id != actor.user_id:
+    mine = last is not None and (last.actor_id, last.client_id) == (actor.user_id, actor.client_id)
+    if reg.version != version + 1 or last is None or not mine:
         return None
     from_status = last.from_status.value if last.from_status else ""
     return TransitionResult(reg.id, from_status, reg.status.value, reg.version)

@@ -1,22 +1,33 @@
 """All tables; importing this package registers them on `Base.metadata`."""
 
 from db.models.accounts import AuditEntry, LoginAttempt, LoginTicket, User, UserSession
+from db.models.api import ApiClient, IdempotencyKey
 from db.models.base import Base, utcnow
 from db.models.courses import Course, CourseSection, section_committee
 from db.models.enums import CourseKind, PostingStatus, RegistrationStatus, Role, Vote, WorkMode
 from db.models.org import Faculty, Program, Student
 from db.models.postings import Company, Internship, internship_programs
-from db.models.registrations import CommitteeVote, ProgressSnapshot, Registration, RegistrationEvent
+from db.models.registrations import (
+    ChangeCounter,
+    CommitteeVote,
+    ProgressSnapshot,
+    Registration,
+    RegistrationChange,
+    RegistrationEvent,
+)
 
 __all__ = [
+    "ApiClient",
     "AuditEntry",
     "Base",
+    "ChangeCounter",
     "CommitteeVote",
     "Company",
     "Course",
     "CourseKind",
     "CourseSection",
     "Faculty",
+    "IdempotencyKey",
     "Internship",
     "LoginAttempt",
     "LoginTicket",
@@ -24,6 +35,7 @@ __all__ = [
     "Program",
     "ProgressSnapshot",
     "Registration",
+    "RegistrationChange",
     "RegistrationEvent",
     "RegistrationStatus",
     "Role",

@@ -95,6 +95,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # An integration API client acting instead of a user (core.api_clients).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id"), index=True)
     action: Mapped[str] = mapped_column(String(50))
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str | None] = mapped_column(String(50))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import MYSQL_TABLE_ARGS, Base, utcnow
@@ -26,6 +36,8 @@ class Registration(Base):
         Index("ix_registrations_section_status", "section_id", "status"),
         Index("ix_registrations_internship_status", "internship_id", "status"),
         Index("ix_registrations_submitted", "submitted_at", "status"),
+        # The integration API's list with updated_since (keyset on id within it).
+        Index("ix_registrations_updated", "updated_at", "id"),
         # A term's first submission: one dive per section (core.progress_sql.first_submitted).
         Index("ix_registrations_section_submitted", "section_id", "submitted_at"),
         # The progress page: GROUP BY (furthest_stage, status) and MIN/day of submitted_at, per section.
@@ -79,8 +91,43 @@ class RegistrationEvent(Base):
     )
     to_status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "event_to_status"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The integration API client that acted (actor_id is then empty).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class RegistrationChange(Base):
+    """The changes feed: each timeline event numbered in commit order.
+
+    `seq` comes from the `change_counter` row, locked as the last step of the writing transaction
+    and held until its commit, so a higher number is never visible before a lower one: a reader
+    following `seq > cursor` sees every change once, with no gap (core.registrations.feed).
+    """
+
+    __tablename__ = "registration_changes"
+    __table_args__ = (MYSQL_TABLE_ARGS,)
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_events.id", ondelete="CASCADE"), unique=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)  # the registration's version after the change
+
+
+class ChangeCounter(Base):
+    """The last number handed out to a feed (one row per feed; locked by each writer just before commit)."""
+
+    __tablename__ = "change_counter"
+    __table_args__ = (MYSQL_TABLE_ARGS,)
+
+    feed: Mapped[str] = mapped_column(String(30), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
 
 
 class CommitteeVote(Base):

@@ -19,9 +19,10 @@ WAIT = 60_000
 def _shared_urls() -> tuple[str, str]:
     db = service_url("TEST_DATABASE_URL") or ""
     head, _, query = db.partition("?")
-    db_url = head.rsplit("/", 1)[0] + "/ims_scale_out" + (f"?{query}" if query else "")
-    redis = (service_url("TEST_REDIS_URL") or "").rsplit("/", 1)[0] + "/11"
-    return ensure_mysql_database(db_url), redis
+    server, name = head.rsplit("/", 1)
+    # Named after the test database and on its Redis index: engineers sharing one server never share these.
+    db_url = f"{server}/{name}_scale_out" + (f"?{query}" if query else "")
+    return ensure_mysql_database(db_url), service_url("TEST_REDIS_URL") or ""
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,9 @@ def _url(kind: str, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'mig.sqlite3'}"
     base = service_url("TEST_DATABASE_URL") or ""
     head, _, query = base.partition("?")
-    return ensure_mysql_database(head.rsplit("/", 1)[0] + "/ims_migrations" + (f"?{query}" if query else ""))
+    server, name = head.rsplit("/", 1)
+    # Named after the test database, so engineers sharing one server never share this one.
+    return ensure_mysql_database(f"{server}/{name}_migrations" + (f"?{query}" if query else ""))
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "mariadb"])
@@ -77,7 +79,7 @@ def test_replicas_starting_together_migrate_once(tmp_path: Path) -> None:
     """Three processes' worth of upgrades at once on MariaDB: a named lock queues them."""
     import threading
 
-    url = _url("mariadb", tmp_path).replace("/ims_migrations", "/ims_migrations_race")
+    url = _url("mariadb", tmp_path).replace("_migrations", "_migrations_race")
     ensure_mysql_database(url)
     errors: list[BaseException] = []
 

@@ -65,6 +65,8 @@ def shows_data(at: AppTest, path: str) -> bool:
         return len(at.get("file_uploader")) == 1
     if path == "pages/registration.py":  # opened by link with ?id=; without one it asks for the id
         return len(at.number_input) == 1
+    if path == "pages/new_registration.py":  # the terms of the seeded sections, before anything is typed
+        return len(at.selectbox(key="nr_term").options) > 0
     return data_elements(at) > 0
 
 

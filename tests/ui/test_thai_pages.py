@@ -150,6 +150,38 @@ def test_the_pages_behind_clicks_are_in_thai_too(ctx: AppContext, office) -> Non
     at.button(key="um_deactivate").click().run()
     _check(at, data, "deactivate dialog")
 
+    at = signed_in(office[Role.COORDINATOR], "pages/new_registration.py", lang="th")
+    at.text_input(key="nr_q").input("นักศึกษา").run()
+    _check(at, data, "student matches")
+    at.selectbox(key="nr_student").select_index(0).run()
+    at.selectbox(key="nr_term").select_index(0).run()
+    at.selectbox(key="nr_section").select_index(0).run()
+    at.text_input(key="nr_post_q").input("ซอฟต์แวร์").run()
+    at.button(key="nr_save").click().run()  # the student is in the section already: the rule's message
+    _check(at, data, "intake rule message")
+    assert at.error
+    at.selectbox(key="nr_student").set_value(None).run()
+    at.session_state["nr_entered"] = _a_registration(ctx)
+    at.run()
+    at.button(key="nr_withdraw").click().run()
+    _check(at, data, "withdraw dialog")
+
+    at = signed_in(admin, "pages/admin_api_clients.py", lang="th")
+    at.text_input(key="ac_name").input("พอร์ทัลนักศึกษา")
+    at.multiselect(key="ac_scopes").select("changes:read")
+    at.button[0].click().run()
+    _check(at, [*data, at.code[0].value], "token shown once")
+    at.selectbox(key="ac_pick").select_index(0).run()
+    at.button(key="ac_revoke").click().run()
+    _check(at, data, "revoke dialog")
+
+
+def _a_registration(ctx: AppContext) -> int:
+    from db.models import Registration
+
+    with ctx.sessions.begin() as s:
+        return int(s.scalar(select(Registration.id).where(Registration.status == S.SUBMITTED)) or 0)
+
 
 def test_the_check_catches_an_english_word_but_not_data_or_codes() -> None:
     data = ["Somchai Jaidee", "Bangkok"]

@@ -172,3 +172,19 @@ def test_a_committed_replay_keeps_its_writes(engine: Engine) -> None:
     finally:
         raw.close()
     assert _count(engine) == before + 1
+
+
+def test_the_api_case_times_each_endpoint_against_a_server_and_leaves_the_data_as_it_was(ctx) -> None:  # type: ignore[no-untyped-def]
+    from bench.api_load import api_rows
+    from tools import demo
+    from tools.demo.load import table_counts
+
+    demo.load(ctx.db, "small", rounds=4)
+    before = table_counts(ctx.db.engine)
+    rows = api_rows(ctx, Plan("test", 2), None, clients=2, seconds=0.5)
+    assert [r.case for r in rows] == [
+        "api POST /registrations, 2 clients", "api GET /registrations, 2 clients",
+        "api GET /postings (Thai), 2 clients", "api GET /changes, 2 clients",
+    ]  # fmt: skip
+    assert all(r.raw_median_ms and r.median_ms and " 0 errors" in r.note for r in rows), rows
+    assert table_counts(ctx.db.engine) == before
