@@ -4,8 +4,23 @@ from db.models.accounts import AuditEntry, LoginAttempt, LoginTicket, User, User
 from db.models.api import ApiClient, IdempotencyKey
 from db.models.base import Base, utcnow
 from db.models.courses import Course, CourseSection, section_committee
-from db.models.enums import CourseKind, PostingStatus, RegistrationStatus, Role, Vote, WorkMode
+from db.models.enums import (
+    CourseKind,
+    CourseResult,
+    DocumentLanguage,
+    EvaluationStatus,
+    EvaluatorKind,
+    Grading,
+    PostingStatus,
+    RegistrationStatus,
+    Role,
+    VisitMode,
+    VisitStatus,
+    Vote,
+    WorkMode,
+)
 from db.models.org import Faculty, Program, Student
+from db.models.placements import Evaluation, EvaluationCriterion, EvaluationForm, Placement, Visit, VisitPhoto
 from db.models.postings import Company, Internship, internship_programs
 from db.models.registrations import (
     ChangeCounter,
@@ -25,12 +40,21 @@ __all__ = [
     "Company",
     "Course",
     "CourseKind",
+    "CourseResult",
     "CourseSection",
+    "DocumentLanguage",
+    "Evaluation",
+    "EvaluationCriterion",
+    "EvaluationForm",
+    "EvaluationStatus",
+    "EvaluatorKind",
     "Faculty",
+    "Grading",
     "IdempotencyKey",
     "Internship",
     "LoginAttempt",
     "LoginTicket",
+    "Placement",
     "PostingStatus",
     "Program",
     "ProgressSnapshot",
@@ -42,6 +66,10 @@ __all__ = [
     "Student",
     "User",
     "UserSession",
+    "Visit",
+    "VisitMode",
+    "VisitPhoto",
+    "VisitStatus",
     "Vote",
     "WorkMode",
     "internship_programs",

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import MYSQL_TABLE_ARGS, Base, Timestamps
-from db.models.enums import CourseKind, enum_column
+from db.models.enums import CourseKind, Grading, enum_column
 from db.types import name_column
 
 
@@ -27,6 +27,8 @@ class Course(Timestamps, Base):
     __tablename__ = "courses"
     __table_args__ = (
         CheckConstraint("credits BETWEEN 1 AND 10", name="credits_range"),
+        CheckConstraint("visit_count BETWEEN 1 AND 4", name="visit_count_range"),
+        CheckConstraint("pass_score BETWEEN 0 AND 100", name="pass_score_range"),
         MYSQL_TABLE_ARGS,
     )
 
@@ -37,6 +39,16 @@ class Course(Timestamps, Base):
     credits: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[CourseKind] = mapped_column(enum_column(CourseKind, "course_kind"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # After placement: supervision visits per student (1-4), the evaluator kinds whose evaluations
+    # must be submitted before completion (comma-separated), and how the result is given.
+    visit_count: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
+    required_evaluations: Mapped[str] = mapped_column(
+        String(60), default="supervisor,advisor", server_default="supervisor,advisor"
+    )
+    grading: Mapped[Grading] = mapped_column(
+        enum_column(Grading, "grading"), default=Grading.SU, server_default="su"
+    )
+    pass_score: Mapped[int] = mapped_column(SmallInteger, default=50, server_default="50")
 
 
 class CourseSection(Timestamps, Base):

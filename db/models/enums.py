@@ -61,6 +61,59 @@ class Vote(enum.StrEnum):
     REJECT = "reject"
 
 
+class VisitMode(enum.StrEnum):
+    """How a supervision visit is made."""
+
+    ONSITE = "onsite"
+    ONLINE = "online"
+
+
+class VisitStatus(enum.StrEnum):
+    """Where a supervision visit stands."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class EvaluatorKind(enum.StrEnum):
+    """Who evaluates whom: the workplace supervisor and the advisor evaluate the student; the student
+    evaluates the workplace."""
+
+    SUPERVISOR = "supervisor"
+    ADVISOR = "advisor"
+    STUDENT = "student"
+
+
+class EvaluationStatus(enum.StrEnum):
+    """Stored progress of an evaluation (overdue is read from its due date, never stored)."""
+
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Grading(enum.StrEnum):
+    """How a course's result is given: satisfactory/unsatisfactory by a pass score, or the score."""
+
+    SU = "su"
+    SCORE = "score"
+
+
+class CourseResult(enum.StrEnum):
+    """An S/U result."""
+
+    S = "S"
+    U = "U"
+
+
+class DocumentLanguage(enum.StrEnum):
+    """The language of a placement's final documents."""
+
+    TH = "th"
+    EN = "en"
+
+
 def enum_column(enum_cls: type[enum.StrEnum], name: str) -> Enum:
     """A VARCHAR + CHECK column holding the enum's values (portable, no native ENUM)."""
     return Enum(
