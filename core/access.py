@@ -29,6 +29,12 @@ class Permission(StrEnum):
     ENTER_REGISTRATION = "enter_registration"  # walk-ins by hand, withdrawals on a student's behalf
     MANAGE_API_CLIENTS = "manage_api_clients"
     READ_CHANGES = "read_changes"  # the registration changes feed of the integration API
+    # After placement: details, visits and evaluations (advisors: their own students only).
+    MANAGE_PLACEMENTS = "manage_placements"
+    VIEW_MY_STUDENTS = "view_my_students"
+    VIEW_VISITS_EVALUATIONS = "view_visits_evaluations"
+    MANAGE_EVALUATION_FORMS = "manage_evaluation_forms"
+    VIEW_PLACEMENT_STATS = "view_placement_stats"
 
 
 _ALL = frozenset(Permission)
@@ -55,6 +61,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REGISTRATION,
             Permission.VOTE_COMMITTEE,
             Permission.ENTER_REGISTRATION,
+            Permission.MANAGE_PLACEMENTS,
+            Permission.VIEW_VISITS_EVALUATIONS,
+            Permission.MANAGE_EVALUATION_FORMS,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -63,6 +72,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_QUEUE,
             Permission.VIEW_REGISTRATION,
             Permission.VOTE_COMMITTEE,
+            Permission.MANAGE_PLACEMENTS,
+            Permission.VIEW_MY_STUDENTS,
         }
     ),
     Role.STAFF: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.MANAGE_POSTINGS}),
@@ -72,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEARCH_POSTINGS,
             Permission.VIEW_PROGRESS,
             Permission.VIEW_REGISTRATION,
+            Permission.VIEW_PLACEMENT_STATS,
         }
     ),
 }

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     overdue_days: int = Field(default=7, ge=1)
     # The office's academic calendar: "semester:MM-DD:MM-DD" per semester (see core.terms).
     term_calendar: str = DEFAULT_CALENDAR
+    # A placement's first and last day may fall this many days outside its section's term.
+    placement_margin_days: int = Field(default=30, ge=0, le=180)
     metrics_token: str | None = None
     # Bring the schema to the newest revision when the app starts (one replica at a time).
     auto_migrate: bool = True

@@ -218,6 +218,12 @@ def local_time(moment: datetime) -> datetime:
     return aware.astimezone(_zone)
 
 
+def office_moment(moment: datetime) -> datetime:
+    """A time typed in the office's zone (naive) as aware UTC; an aware time is only converted."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=_zone)
+    return aware.astimezone(UTC)
+
+
 def utc_offset_minutes() -> int:
     """How far the office's zone is ahead of UTC now, in minutes (Bangkok: 420)."""
     offset = datetime.now(_zone).utcoffset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +13,10 @@ from core.access import Actor, Permission, require
 from core.cleaning import clean_int, clean_text
 from core.context import AppContext
 from core.courses.rules import clean_code, clean_kind
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import N_
-from db.models import Course
+from core.registrations import states
+from db.models import Course, EvaluatorKind, Grading
 
 NAMESPACES = ("courses", "registrations", "lookups")
 
@@ -30,10 +32,41 @@ class CourseRow:
     credits: int
     kind: str
     archived: bool
+    visit_count: int = 2
+    required_evaluations: tuple[str, ...] = ("supervisor", "advisor")
+    grading: str = "su"
+    pass_score: int = 50
 
 
 def _course_row(c: Course) -> CourseRow:
-    return CourseRow(c.id, c.code, c.name_th, c.name_en, c.credits, c.kind.value, c.archived)
+    required = tuple(k.value for k in states.required_kinds(c.required_evaluations))
+    grading = c.grading.value if c.grading else "su"
+    return CourseRow(c.id, c.code, c.name_th, c.name_en, c.credits, c.kind.value, c.archived, c.visit_count,
+                     required, grading, c.pass_score)  # fmt: skip
+
+
+GRADING_LABELS = {Grading.SU.value: N_("S/U by the pass score"), Grading.SCORE.value: N_("Score")}
+
+
+def _after_placement(visit_count: object, required: Sequence[str] | None, grading: str | None,
+                     pass_score: object) -> dict[str, Any]:  # fmt: skip
+    """The course's after-placement settings that were given, checked."""
+    values: dict[str, Any] = {}
+    if visit_count is not None:
+        values["visit_count"] = clean_int(visit_count, N_("Supervision visits"), low=1, high=4)
+    if required is not None:
+        kinds = {str(k) for k in required}
+        unknown = kinds - {k.value for k in EvaluatorKind}
+        if unknown:
+            raise InvalidInput("Unknown evaluator kind: {kind}.", kind=", ".join(sorted(unknown)))
+        values["required_evaluations"] = states.stored_kinds({EvaluatorKind(k) for k in kinds})
+    if grading is not None:
+        if grading not in GRADING_LABELS:
+            raise InvalidInput("Grading must be su or score.")
+        values["grading"] = Grading(grading)
+    if pass_score is not None:
+        values["pass_score"] = clean_int(pass_score, N_("Pass score (%)"), low=0, high=100)
+    return values
 
 
 def _course_values(code: str, name_th: str, name_en: str, credits: object, kind: str) -> dict[str, Any]:
@@ -82,11 +115,24 @@ def _course_write(ctx: AppContext, actor: Actor, course_id: int | None, values: 
 
 
 def create_course(
-    ctx: AppContext, *, actor: Actor, code: str, name_th: str, name_en: str, credits: object, kind: str
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    code: str,
+    name_th: str,
+    name_en: str,
+    credits: object,
+    kind: str,
+    visit_count: object = 2,
+    required_evaluations: Sequence[str] | None = ("supervisor", "advisor"),
+    grading: str | None = "su",
+    pass_score: object = 50,
 ) -> CourseRow:
     """Add a course; the code is unique after upper-casing."""
     require(actor, Permission.MANAGE_COURSES)
-    return _course_write(ctx, actor, None, _course_values(code, name_th, name_en, credits, kind))
+    values = _course_values(code, name_th, name_en, credits, kind)
+    values |= _after_placement(visit_count, required_evaluations, grading, pass_score)
+    return _course_write(ctx, actor, None, values)
 
 
 def update_course(
@@ -99,10 +145,16 @@ def update_course(
     name_en: str,
     credits: object,
     kind: str,
+    visit_count: object = None,
+    required_evaluations: Sequence[str] | None = None,
+    grading: str | None = None,
+    pass_score: object = None,
 ) -> CourseRow:
-    """Change a course's code, names, credits or kind."""
+    """Change a course's code, names, credits or kind, and (when given) its after-placement settings."""
     require(actor, Permission.MANAGE_COURSES)
-    return _course_write(ctx, actor, course_id, _course_values(code, name_th, name_en, credits, kind))
+    values = _course_values(code, name_th, name_en, credits, kind)
+    values |= _after_placement(visit_count, required_evaluations, grading, pass_score)
+    return _course_write(ctx, actor, course_id, values)
 
 
 def set_course_archived(ctx: AppContext, *, actor: Actor, course_id: int, archived: bool) -> CourseRow:

@@ -6,12 +6,14 @@ anywhere else (the stored values are declared once in db.models.enums, migration
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from core.i18n import N_, Text, msg
+from core.i18n import N_, Text, msg, together
+from db.models import CourseResult, EvaluatorKind, Grading, Role
 from db.models import RegistrationStatus as S
-from db.models import Role
 
 Status = S
 
@@ -108,6 +110,7 @@ class Transition:
     needs_reason: bool = False
     needs_posting: bool = False
     by_committee: bool = False
+    needs_evaluations: bool = False  # the completion rule below must hold
 
 
 def _rows(
@@ -122,8 +125,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("approve", S.ADVISOR_APPROVED, S.COMMITTEE_APPROVED, _ADMIN, by_committee=True),
     Transition("approve", S.COMMITTEE_APPROVED, S.PLACED, _OFFICE, needs_posting=True),
     Transition("start", S.PLACED, S.IN_PROGRESS, _OFFICE),
-    Transition("complete", S.IN_PROGRESS, S.COMPLETED, _OFFICE),
-    Transition("fail", S.IN_PROGRESS, S.FAILED, _OFFICE),
+    Transition("complete", S.IN_PROGRESS, S.COMPLETED, _OFFICE, needs_evaluations=True),
+    Transition("fail", S.IN_PROGRESS, S.FAILED, _OFFICE, needs_reason=True),
     Transition("needs_changes", S.SUBMITTED, S.NEEDS_CHANGES, _OFFICE | _ADVISOR, needs_reason=True),
     *_rows(
         "needs_changes",
@@ -180,3 +183,84 @@ def role_may(role: Role, row: Transition, *, own_advisee: bool) -> bool:
 def allowed(role: Role, status: S, *, own_advisee: bool) -> list[Transition]:
     """The rows a user with `role` may take now from `status`."""
     return [t for t in TRANSITIONS if t.source == status and role_may(role, t, own_advisee=own_advisee)]
+
+
+# The completion rule: in_progress -> completed needs every evaluation the course requires to be
+# submitted; the result follows from the evaluations of the student (the workplace supervisor's and
+# the advisor's; the student's evaluation of the workplace is not about the student).
+KIND_LABELS: dict[EvaluatorKind, str] = {
+    EvaluatorKind.SUPERVISOR: N_("Workplace supervisor → student"),
+    EvaluatorKind.ADVISOR: N_("Advisor → student"),
+    EvaluatorKind.STUDENT: N_("Student → workplace"),
+}
+GRADED_KINDS = frozenset({EvaluatorKind.SUPERVISOR, EvaluatorKind.ADVISOR})
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class CompletionFacts:
+    """What the completion rule reads: the course's settings and the placement's submitted evaluations."""
+
+    required: frozenset[EvaluatorKind]
+    grading: Grading
+    pass_score: int  # percent
+    submitted: Mapping[EvaluatorKind, Decimal] = field(default_factory=dict)  # kind -> total (percent)
+    has_placement: bool = True
+
+
+@dataclass(frozen=True)
+class CompletionOutcome:
+    """The stored result of a completed registration: the score (percent) and, for S/U courses, S or U."""
+
+    score: Decimal | None
+    result: CourseResult | None
+
+
+def required_kinds(stored: str | None) -> frozenset[EvaluatorKind]:
+    """A course's required evaluations as stored ("supervisor,advisor"; unknown names are ignored)."""
+    names = {part.strip() for part in (stored or "").split(",")}
+    return frozenset(k for k in EvaluatorKind if k.value in names)
+
+
+def stored_kinds(kinds: frozenset[EvaluatorKind] | set[EvaluatorKind]) -> str:
+    """Required evaluations as a course stores them, in the vocabulary's order."""
+    return ",".join(k.value for k in EvaluatorKind if k in kinds)
+
+
+def kind_text(kind: EvaluatorKind | str) -> Text:
+    """An evaluator kind to put in a message."""
+    return msg(KIND_LABELS[EvaluatorKind(kind)])
+
+
+def _graded(facts: CompletionFacts) -> list[Decimal]:
+    counted = (facts.required & GRADED_KINDS) or GRADED_KINDS
+    return [facts.submitted[k] for k in sorted(counted) if k in facts.submitted]
+
+
+def completion_problems(facts: CompletionFacts) -> list[Text]:
+    """Every reason the registration cannot be completed yet (empty: it can)."""
+    if not facts.has_placement:
+        return [msg("Enter the placement details before completing the registration.")]
+    missing = sorted(facts.required - set(facts.submitted))
+    problems = [
+        msg("The evaluation \u201c{kind}\u201d is not submitted yet.", kind=kind_text(k)) for k in missing
+    ]
+    if not problems and facts.grading == Grading.SCORE and not _graded(facts):
+        problems.append(msg("A course graded by score needs a submitted evaluation of the student."))
+    return problems
+
+
+def completion_outcome(facts: CompletionFacts) -> CompletionOutcome:
+    """The score (the mean of the student's evaluations that count) and the S/U result by the pass score."""
+    scores = _graded(facts)
+    score = (sum(scores, Decimal(0)) / len(scores)).quantize(_CENT, ROUND_HALF_UP) if scores else None
+    if facts.grading == Grading.SCORE:
+        return CompletionOutcome(score, None)
+    passed = score is None or score >= facts.pass_score
+    return CompletionOutcome(score, CourseResult.S if passed else CourseResult.U)
+
+
+def completion_refusal(facts: CompletionFacts) -> Text | None:
+    """All the completion problems as one message, or None when the registration may be completed."""
+    problems = completion_problems(facts)
+    return together(*problems) if problems else None

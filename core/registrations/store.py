@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import audit, clock
 from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import Text, msg, together
+from core.registrations.completion import check_and_keep_result
 from core.registrations.feed import NewChange, record_changes
 from core.registrations.placement import candidate_of, placement_problems, posting_facts
 from core.registrations.states import DECIDED, PLACED, Transition, funnel_rank
@@ -158,6 +159,10 @@ def apply_transition(
         capacity = _lock_places(session, reg, internship_id)
         _check_posting(session, reg, internship_id, calendar)
         values["internship_id"] = internship_id
+    extra = _posting(values)
+    if row.needs_evaluations:  # the completion rule: refused here, whatever the page offered
+        outcome = check_and_keep_result(session, reg.id, now)
+        extra = {"score": outcome.score, "result": outcome.result}
     stmt = (
         update(Registration)
         .where(Registration.id == reg.id, Registration.version == reg.version)
@@ -171,7 +176,7 @@ def apply_transition(
     if row.target == S.ADVISOR_APPROVED:  # a new committee round: earlier votes no longer count
         session.execute(delete(CommitteeVote).where(CommitteeVote.registration_id == reg.id))
     who = Who(actor_id, client_id, ip)
-    _record(session, reg, row, who=who, reason=reason, now=now, extra=_posting(values))
+    _record(session, reg, row, who=who, reason=reason, now=now, extra=extra)
     return reg.version + 1
 
 
