@@ -43,6 +43,19 @@ PAGES = [
     PageSpec(
         "pages/committee_votes.py", N_("Committee votes"), ":material/how_to_vote:", Permission.VOTE_COMMITTEE
     ),
+    PageSpec("pages/my_students.py", N_("My students"), ":material/school:", Permission.VIEW_MY_STUDENTS),
+    PageSpec(
+        "pages/visits_evaluations.py",
+        N_("Visits & evaluations"),
+        ":material/assignment_turned_in:",
+        Permission.VIEW_VISITS_EVALUATIONS,
+    ),
+    PageSpec(
+        "pages/placement_stats.py",
+        N_("Visits and evaluations overview"),
+        ":material/insights:",
+        Permission.VIEW_PLACEMENT_STATS,
+    ),
     PageSpec("pages/courses.py", N_("Courses"), ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", N_("Import"), ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(

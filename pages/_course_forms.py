@@ -15,6 +15,7 @@ from core import clock, courses
 from core.access import Actor
 from core.context import AppContext
 from core.courses import CourseRow, Lookups, SectionRow
+from core.placements import rules
 from core.terms import academic_year_of
 from pages._ui import _, flash, formatted, plain, run_action, shown_year, tr
 
@@ -51,8 +52,19 @@ def course_form(ctx: AppContext, actor: Actor, course: CourseRow | None = None) 
             format_func=formatted(kinds, lambda v: _(courses.KIND_LABELS[v])),
             key=f"{k}_kind",
         )
+        visits, required, grading, pass_score = _after_placement(k, course)
         if st.form_submit_button(_("Save course") if course else _("Create course")):
-            args = {"code": code, "name_th": name_th, "name_en": name_en, "credits": credits, "kind": kind}
+            args = {
+                "code": code,
+                "name_th": name_th,
+                "name_en": name_en,
+                "credits": credits,
+                "kind": kind,
+                "visit_count": visits,
+                "required_evaluations": required,
+                "grading": grading,
+                "pass_score": pass_score,
+            }
             if course:
                 _save(
                     lambda: courses.update_course(ctx, actor=actor, course_id=course.id, **args),
@@ -64,6 +76,35 @@ def course_form(ctx: AppContext, actor: Actor, course: CourseRow | None = None) 
                     lambda row: [_("Course {code} created.", code=row.code)],
                     reset=True,
                 )
+
+
+def _after_placement(k: str, course: CourseRow | None) -> tuple[Any, list[str], str, Any]:
+    """Supervision visits (1–4), the evaluations required to complete, and how the result is given."""
+    left, right = st.columns(2)
+    visits = left.number_input(
+        _("Supervision visits"), value=course.visit_count if course else 2, step=1, key=f"{k}_visits"
+    )
+    kinds = list(rules.KIND_LABELS)
+    required = right.multiselect(
+        _("Evaluations required to complete"),
+        kinds,
+        default=list(course.required_evaluations) if course else ["supervisor", "advisor"],
+        format_func=formatted(kinds, lambda v: _(rules.KIND_LABELS[v])),
+        placeholder=_("None required"),
+        key=f"{k}_required",
+    )
+    gradings = list(courses.GRADING_LABELS)
+    grading = left.selectbox(
+        _("Result"),
+        gradings,
+        index=gradings.index(course.grading) if course else 0,
+        format_func=formatted(gradings, lambda v: _(courses.GRADING_LABELS[v])),
+        key=f"{k}_grading",
+    )
+    pass_score = right.number_input(
+        _("Pass score (%)"), value=course.pass_score if course else 50, step=1, key=f"{k}_pass"
+    )
+    return visits, required, grading, pass_score
 
 
 def this_year(ctx: AppContext) -> int:
