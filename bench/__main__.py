@@ -18,6 +18,7 @@ from bench.harness import Row, table
 from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
 from bench.pages import page_rows
+from bench.placements import photo_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
 from bench.web_load import web_load_rows
 from bench.writes import status_change_rows
@@ -99,6 +100,7 @@ def core_rows(ctx: AppContext, actors: dict[str, Actor], plan: Plan, opts: Optio
     page = opts.scale["page"]
     rows += guarded(plan, "queue.deep", partial(deep_queue_rows, ctx, actors["admin"], plan, page))
     rows += guarded(plan, "workflow.approve", partial(status_change_rows, ctx, actors["admin"], plan))
+    rows += guarded(plan, "photo upload 5 MB", partial(photo_rows, ctx, actors["admin"], plan))
     return rows
 
 
@@ -127,9 +129,10 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
         rows = core_rows(ctx, actors, plan, opts) if opts.wants("core") else []
         if opts.wants("pages"):
             print(f"[{backend}] pages", flush=True)
-            rows += guarded(
-                plan, "pages", partial(page_rows, ctx, actors["admin"], plan, scale["cold"], scale["warm"])
-            )
+            # "My students" lists the signed-in advisor's own students: the demo advisor has the most.
+            by_page = {"pages/my_students.py": actors["advisor"]}
+            pages = partial(page_rows, ctx, actors["admin"], plan, scale["cold"], scale["warm"], by_page)
+            rows += guarded(plan, "pages", pages)
         if opts.wants("concurrency"):
             print(f"[{backend}] concurrency", flush=True)
             for users in (20, 100):

@@ -22,7 +22,7 @@ from db.engine import make_database
 from db.models import Role, User
 
 # Every namespace a cached read depends on: bumping them all makes the next call cold.
-NAMESPACES = ("registrations", "students", "postings", "companies", "users", "courses")
+NAMESPACES = ("registrations", "students", "postings", "companies", "users", "courses", "placements")
 Call = Callable[[], object]
 
 
@@ -167,10 +167,13 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
 
 def read_cases(ctx: AppContext, actors: dict[str, Actor]) -> list[Case]:
     """Every read case."""
+    from bench.placements import placement_cases  # it builds on Case
+
     admin = actors["admin"]
     return [
         *home_cases(ctx, admin),
         *search_cases(ctx, admin),
         *queue_cases(ctx, admin, actors["advisor"]),
         *progress_cases(ctx, admin),
+        *placement_cases(ctx, actors),
     ]

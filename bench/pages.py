@@ -105,10 +105,19 @@ def _problem(at: AppTest) -> str:
     return ""
 
 
-def page_rows(ctx: AppContext, actor: Actor, plan: Plan, cold_runs: int, warm_runs: int) -> list[Row]:
-    """Cold (every cache namespace bumped first) and warm (right after) runs of every page."""
+def page_rows(
+    ctx: AppContext,
+    default: Actor,
+    plan: Plan,
+    cold_runs: int,
+    warm_runs: int,
+    by_page: dict[str, Actor] | None = None,
+) -> list[Row]:
+    """Cold (every cache namespace bumped first) and warm (right after) runs of every page, as `default`
+    (admin) or the actor `by_page` names for it."""
     rows = []
     for page in page_paths():
+        actor = (by_page or {}).get(page, default)
         if not (ROOT / page).exists():
             print(f"note: {page} is missing; skipped")
             continue

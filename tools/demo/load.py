@@ -51,6 +51,9 @@ BULK_TABLES = (
     "registration_events",
     "committee_votes",
     "audit_log",
+    "placements",
+    "visits",
+    "evaluations",
 )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, update
 
 from db.models import Base, Role
 from tools.demo import text as txt
+from tools.demo.aftercare import Aftercare, form_rows
 from tools.demo.load import (
     Indexer,
     IndexText,
@@ -38,6 +39,7 @@ N_ADVISORS, N_COMMITTEE, N_COORDINATORS = 40, 10, 2
 SLOT_WEIGHTS = [3, 4, 5, 6, 8, 9, 10, 10, 9, 8]  # slots 1..10, mean about 6.3
 WORK_MODES = ("onsite", "hybrid", "remote")
 PARALLEL_INDEX_FROM = 1_000  # postings; fewer are indexed inline
+VISITS = {"coop": 3, "internship": 2}  # supervision visits per student, by course kind
 
 
 # How much data to make.
@@ -170,7 +172,7 @@ class Generator:
         for n, (code, name_th, name_en, credits, kind, _) in enumerate(txt.COURSES):
             courses.append(self._stamp({"id": self.base["courses"] + n + 1, "code": code, "name_th": name_th,
                                         "name_en": name_en, "credits": credits, "kind": kind,
-                                        "archived": False}))  # fmt: skip
+                                        "visit_count": VISITS[kind], "archived": False}))  # fmt: skip
             sections += [(n, t) for t in range(len(self.terms)) for _ in range(per_course)]
         self._insert("courses", courses)
         return sections
@@ -240,6 +242,11 @@ class Generator:
         ids, coordinator_of = [r["id"] for r in rows], [r["coordinator_id"] for r in rows]
         self.timelines = Timelines(self.rng, self.now, self.terms, self.loader, self.base,
                                    self.base["students"], ids, coordinator_of, members)  # fmt: skip
+        forms, criteria, made = form_rows(self.base, self.now)
+        self._insert("evaluation_forms", forms)
+        self._insert("evaluation_criteria", criteria)
+        self.timelines.aftercare = Aftercare(self.rng, self.now, self.base, made)
+        self.timelines.visit_counts = [VISITS[txt.COURSES[course][4]] for course, _term in sections]
 
     def run(self, size: Size, existing: dict[str, int]) -> None:
         """Generate and insert the whole data set."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from core.registrations import states
 from db.models import Base
 from tools.demo import text as txt
+from tools.demo.aftercare import TABLES as AFTERCARE_TABLES
+from tools.demo.aftercare import Aftercare
 from tools.demo.load import Loader, Row
 
 T = Base.metadata.tables
@@ -174,12 +176,14 @@ class Timelines:
     section_ids: list[int]
     coordinators: list[int]
     committees: list[list[int]]
+    aftercare: Aftercare | None = None
+    visit_counts: list[int] = field(default_factory=list)  # per section: its course's visits
 
     def registrations(self, plans: list[Plan], advisor_of: list[int], chunk: int = 5_000) -> None:
         """Registrations with their events, committee votes and audit rows, in chunks."""
         self.advisor_of, self.next_id = advisor_of, {k: self.base[k] for k in TABLES[1:]}
         for start in range(0, len(plans), chunk):
-            rows: dict[str, list[Row]] = {k: [] for k in TABLES}
+            rows: dict[str, list[Row]] = {k: [] for k in (*TABLES, *AFTERCARE_TABLES)}
             for n, plan in enumerate(plans[start : start + chunk], start):
                 self._registration(self.base["registrations"] + n + 1, plan, rows)
             for name, batch in rows.items():
@@ -270,6 +274,11 @@ class Timelines:
             "submitted_at": _dt(times[0]), "status_changed_at": last,
             "updated_at": last,
             "decided_at": _dt(decided) if decided and final in DECIDED else None})  # fmt: skip
+        if self.aftercare is not None and final in OCCUPIES:
+            term = self.terms[plan.term]
+            start = term.start.date() + timedelta(days=self.rng.randint(0, 10))
+            visitor = self.advisor_of[plan.student]
+            self.aftercare.add(rid, final, start, self.visit_counts[plan.section], visitor, rows)
 
 
 def _dt(us: int) -> datetime:
