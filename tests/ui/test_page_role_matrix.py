@@ -46,6 +46,10 @@ def seed(ctx: AppContext, advisor_id: int) -> None:
             advisor_id=advisor_id,
             status=RegistrationStatus.SUBMITTED,
         )
+        working = f.registration(
+            s, internship_id=f.posting(s), advisor_id=advisor_id, status=RegistrationStatus.IN_PROGRESS
+        )
+        f.placement(s, working)  # after placement: My students, Visits & evaluations, the overview
         voting = f.section(s)  # the same user sits on its committee: one vote waits for them
         f.committee(s, voting, [advisor_id])
         f.registration(s, section_id=voting, status=RegistrationStatus.ADVISOR_APPROVED)

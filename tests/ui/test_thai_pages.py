@@ -19,7 +19,18 @@ from app import PAGES
 from core import clock, i18n
 from core.access import ROLE_PERMISSIONS
 from core.context import AppContext
-from db.models import Base, RegistrationStatus, Role
+from core.placements.forms import current_form_id
+from db.models import (
+    Base,
+    Evaluation,
+    EvaluatorKind,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Visit,
+    VisitMode,
+    VisitStatus,
+)
 from tests import factories as f
 from tests.ui.apptest import signed_in, visible_strings
 
@@ -46,8 +57,15 @@ def world(ctx: AppContext, people: dict[Role, int]) -> None:
             if status != S.SUBMITTED:
                 steps.append(f.Step(status.value, now - timedelta(days=20 - n), people[Role.ADVISOR]))
             placed = status in (S.PLACED, S.IN_PROGRESS, S.COMPLETED, S.FAILED)
-            f.registration(s, student_id=student, section_id=section, advisor_id=people[Role.ADVISOR],
-                           internship_id=posting if placed else None, steps=steps)  # fmt: skip
+            rid = f.registration(s, student_id=student, section_id=section, advisor_id=people[Role.ADVISOR],
+                                 internship_id=posting if placed else None, steps=steps)  # fmt: skip
+            if status == S.IN_PROGRESS:  # after placement: details, a planned visit, the evaluations
+                placement = f.placement(s, rid)
+                s.add(Visit(placement_id=placement, number=1, planned_at=now, mode=VisitMode.ONSITE,
+                            visitor_id=people[Role.ADVISOR], status=VisitStatus.PLANNED))  # fmt: skip
+                for kind in EvaluatorKind:
+                    s.add(Evaluation(placement_id=placement, form_id=current_form_id(s, kind), kind=kind,
+                                     due_on=now.date() - timedelta(days=1)))  # fmt: skip
 
 
 def data_words(ctx: AppContext) -> list[str]:
@@ -144,6 +162,27 @@ def test_the_pages_behind_clicks_are_in_thai_too(ctx: AppContext, office) -> Non
     bad = "student_code;first_name_th\n12;ก\n".encode()
     at.file_uploader(key="im_file0").set_value(("s.csv", bad, "text/csv")).run()
     _check(at, data, "import problems")
+
+    with ctx.sessions.begin() as s:
+        working, section = s.execute(select(Registration.id, Registration.section_id).where(
+            Registration.status == S.IN_PROGRESS)).one()  # fmt: skip
+        evaluation = s.scalar(select(Evaluation.id).where(Evaluation.kind == EvaluatorKind.SUPERVISOR))
+    at = signed_in(admin, "pages/visits_evaluations.py", lang="th")
+    at.selectbox(key="ve_open").set_value(working).run()
+    _check(at, data, "placement workspace")
+    at.selectbox(key="pl_eval_pick").set_value(evaluation).run()
+    _check(at, data, "evaluation form")
+    at.button(key="pl_fail").click().run()
+    _check(at, data, "fail dialog")
+    for tab in ("plan", "forms"):
+        at = signed_in(admin, "pages/visits_evaluations.py", lang="th")
+        at.segmented_control(key="ve_tab").set_value(tab).run()
+        if tab == "plan":
+            at.selectbox(key="vp_section").set_value(section).run()
+        _check(at, data, f"visits & evaluations {tab}")
+    at = signed_in(office[Role.ADVISOR], "pages/my_students.py", lang="th")
+    at.selectbox(key="ms_open").set_value(working).run()
+    _check(at, data, "my student")
 
     at = signed_in(admin, "pages/admin_users.py", lang="th")
     at.selectbox(key="um_pick").set_value(office[Role.STAFF].user_id).run()

@@ -259,3 +259,35 @@ def test_furthest_stage_matches_each_timeline(loaded: Loaded) -> None:
         for rid, to in conn.execute(select(RegistrationEvent.registration_id, RegistrationEvent.to_status)):
             truth[rid] = max(truth[rid], funnel_rank(to.value))
     assert stored == truth and len(set(truth.values())) == 6
+
+
+def test_after_placement_rows_follow_each_status(loaded: Loaded) -> None:
+    regs = {r.id: r for r in _rows(loaded.db, "registrations", "id")}
+    placements = {p.registration_id: p for p in _rows(loaded.db, "placements", "id")}
+    assert set(placements) == {rid for rid, r in regs.items() if r.status in HOLDS_SLOT}
+    by_placement: dict[int, list] = defaultdict(list)
+    for v in _rows(loaded.db, "visits", "id"):
+        by_placement[v.placement_id].append(v)
+    evaluations: dict[int, dict] = defaultdict(dict)
+    for e in _rows(loaded.db, "evaluations", "id"):
+        evaluations[e.placement_id][e.kind] = e
+    assert {len(k) for k in evaluations.values()} == {3}
+    for rid, p in placements.items():
+        status, visits, kinds = regs[rid].status, by_placement[p.id], evaluations[p.id]
+        assert p.start_date < p.end_date and 2 <= len(visits) <= 3
+        if status == "completed":
+            assert {v.status for v in visits} == {"done"} and {e.status for e in kinds.values()} == {
+                "submitted"
+            }
+            mean = (kinds["supervisor"].total + kinds["advisor"].total) / 2
+            assert abs(p.final_score - mean) <= 0.01 and p.final_result == (
+                "S" if p.final_score >= 50 else "U"
+            )
+        else:
+            assert p.final_score is None and p.final_result is None
+        if status == "placed":
+            assert "done" not in {v.status for v in visits} and "submitted" not in {
+                e.status for e in kinds.values()
+            }
+        if status == "failed":
+            assert kinds["supervisor"].status == "submitted" and kinds["supervisor"].total < 50

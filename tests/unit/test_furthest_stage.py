@@ -54,7 +54,10 @@ def test_the_positive_path_reaches_completed(world: World) -> None:  # noqa: F81
         assert _stored_and_truth(world.ctx)[0][rid] == expected
     other = world.reg()
     for who, action in [*path, ("admin", "fail")]:
-        workflow.transition(world.ctx, actor=world.actors[who], registration_id=other, action=action)
+        reason = "did not finish" if action == "fail" else None
+        workflow.transition(
+            world.ctx, actor=world.actors[who], registration_id=other, action=action, reason=reason
+        )
     stored, truth = _stored_and_truth(world.ctx)
     assert stored[other] == truth[other] == 4  # failed counts as having been in progress
 

@@ -166,7 +166,7 @@ def test_reason_required(world: World, action: str, reason: str | None) -> None:
             world.ctx, actor=world.actors["admin"], registration_id=reg_id, action=action, reason=reason
         )
     assert world.status(reg_id) == source
-    assert {"reject", "needs_changes", "reinstate", "withdraw"} == rules.NEEDS_REASON
+    assert {"reject", "needs_changes", "reinstate", "withdraw", "fail"} == rules.NEEDS_REASON
 
 
 def test_section_capacity_is_never_exceeded(world: World) -> None:
