@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core import auth, clock
-from core.auth import sessions, sign_in, users
+from core.auth import lockout, sessions, sign_in, users
 from core.context import AppContext
 from core.errors import AuthError
-from db.models import AuditEntry, LoginTicket, Role, UserSession
+from db.models import AuditEntry, LoginAttempt, LoginTicket, Role, UserSession
 from tests.conftest import TEST_PASSWORD
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -71,14 +71,60 @@ def test_unknown_usernames_lock_too(ctx: AppContext, frozen) -> None:
         auth.login(ctx, "ghost", "whatever password it is")
 
 
-def test_per_client_limit(ctx: AppContext, make_actor, frozen) -> None:
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the per-address slow-down instead of sleeping."""
+    waited: list[float] = []
+    monkeypatch.setattr(clock, "pause", waited.append)
+    return waited
+
+
+def test_sprayed_address_slows_down_but_admits_a_right_password(
+    ctx: AppContext, make_actor, frozen, pauses
+) -> None:
+    """A campus behind one NAT address: a sprayer slows that address, never locks out colleagues."""
     make_actor(Role.STAFF, "victim")
-    for i in range(sign_in.CLIENT_LIMIT):
-        with pytest.raises(AuthError):
+    for i in range(30):
+        with pytest.raises(AuthError, match="Invalid"):
             auth.login(ctx, f"user{i}x", "spray password attempt", ip="203.0.113.9")
-    with pytest.raises(AuthError, match="Too many"):
-        auth.login(ctx, "victim", TEST_PASSWORD, ip="203.0.113.9")
-    assert auth.login(ctx, "victim", TEST_PASSWORD, ip="198.51.100.1").actor.username == "victim"
+    assert auth.login(ctx, "victim", TEST_PASSWORD, ip="203.0.113.9").actor.username == "victim"
+    assert len(pauses) == 31 - lockout.ADDRESS_FREE_FAILURES
+    assert pauses == sorted(pauses) and pauses[0] < pauses[-1] == lockout.ADDRESS_MAX_DELAY_S
+    auth.login(ctx, "victim", TEST_PASSWORD, ip="198.51.100.1")  # another address: no wait
+    assert len(pauses) == 31 - lockout.ADDRESS_FREE_FAILURES
+
+
+def test_clients_without_an_address_are_limited_too(ctx: AppContext, frozen, pauses) -> None:
+    for i in range(lockout.ADDRESS_FREE_FAILURES + 2):
+        with pytest.raises(AuthError):
+            auth.login(ctx, f"nobody{i}", "spray password attempt", ip=None)
+    assert pauses and pauses[-1] > pauses[0] > 0
+
+
+def test_address_delay_grows_and_is_capped() -> None:
+    free = lockout.ADDRESS_FREE_FAILURES
+    delays = [lockout.address_delay(n) for n in range(free + 10)]
+    assert delays[:free] == [0.0] * free
+    assert delays[free] == lockout.ADDRESS_FIRST_DELAY_S and delays[free + 1] == 2 * delays[free]
+    assert max(delays) == lockout.ADDRESS_MAX_DELAY_S
+
+
+def test_username_is_nfkc_case_folded(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "somchai")
+    assert auth.login(ctx, "\uff33\uff4f\uff4dchai ", TEST_PASSWORD).actor.username == "somchai"
+    assert auth.login(ctx, "SOMCHAI", TEST_PASSWORD).actor.username == "somchai"
+
+
+def test_failed_sign_in_keeps_no_typed_name(ctx: AppContext, frozen, caplog) -> None:
+    """People type their password into the username box: it must not land in logs or tables."""
+    caplog.set_level("INFO", logger="ims.security")
+    with pytest.raises(AuthError):
+        auth.login(ctx, "Tr0ub4dor&3-secret", "whatever password it is", ip="10.0.0.5")
+    assert "tr0ub4dor" not in caplog.text.lower()
+    with ctx.sessions.begin() as s:
+        stored = [str(a.after) for a in s.scalars(select(AuditEntry))]
+        stored += [a.username for a in s.scalars(select(LoginAttempt))]
+    assert stored and not any("tr0ub4dor" in text.lower() for text in stored)
 
 
 def test_inactive_user_cannot_sign_in(ctx: AppContext, make_actor, frozen) -> None:
