@@ -11,9 +11,10 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from core import audit, clock, security_log
-from core.access import Actor
+from core.access import Actor, Permission, require
 from core.auth.sign_in import token_hash
 from core.context import AppContext
+from core.errors import AuthError
 from db.models import LoginTicket, User, UserSession
 
 # last_seen is written at most this often, so a rerun does not always cost a write.
@@ -69,6 +70,23 @@ def resume(
             must_change_password=user.must_change_password,
             language=user.language,
         )
+
+
+SESSION_ENDED = "Your session has ended. Sign in again."
+
+
+def revalidate(ctx: AppContext, actor: Actor | None, permission: Permission) -> Actor:
+    """The actor re-read from its session row, for work that runs outside a full rerun.
+
+    A deferred download or a self-refreshing fragment runs without app.py's per-rerun check, holding
+    the Actor of the last full rerun: this is that check (session alive, user active, role re-read)
+    plus the permission, before any service call. Raises AuthError or PermissionDenied.
+    """
+    fresh = resume(ctx, session_id=actor.session_id, ip=actor.ip) if actor and actor.session_id else None
+    if fresh is None:
+        security_log.event("stale_session_refused", actor)
+        raise AuthError(SESSION_ENDED)
+    return require(fresh, permission)
 
 
 def redeem_ticket(ctx: AppContext, ticket: str) -> str | None:
