@@ -173,3 +173,38 @@ def test_no_page_allows_raw_html() -> None:
                 assert path.name == "app.py" and ast.unparse(call.args[0]).startswith("web.post_script("), (
                     name
                 )
+
+
+def test_chart_helper_escapes_every_shown_text_in_one_place() -> None:
+    """Any chart, present or future, goes through figure(): names and titles reach plotly escaped."""
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from pages import _charts as charts
+
+    link = '<a href="https://evil.example">click</a>'
+    bars = go.Bar(y=[link, "plain"], x=[1, 2], name=link, text=[link, "t"], orientation="h")
+    spec = charts.figure(
+        [bars, {"type": "scatter", "x": [link], "y": [3]}], link, link, link
+    ).to_plotly_json()
+    shown = [spec["layout"]["title"]["text"], spec["layout"]["xaxis"]["title"]["text"]]
+    for trace in spec["data"]:
+        shown += [
+            str(v)
+            for f in charts.TEXT_FIELDS
+            for v in ([trace[f]] if isinstance(trace.get(f), str) else trace.get(f) or [])
+        ]
+    assert shown and not any("<a" in text for text in shown)
+    assert '&lt;a href="https://evil.example"&gt;click&lt;/a&gt;' in shown
+    # An approver's own full name (every user controls it) on the approver chart:
+    frame = pd.DataFrame(
+        {
+            "state": ["submitted"],
+            "approver": [link],
+            "median_days": [2.0],
+            "stands_out": [True],
+            "transitions": [3],
+        }
+    )
+    approvers = charts.approver_times(frame, "submitted").to_plotly_json()
+    assert not any("<a" in str(y) for y in approvers["data"][0]["y"])
