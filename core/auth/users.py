@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from core import clock, security_log
 from core.access import Actor, Permission, require
+from core.auth import lockout
 from core.auth.passwords import check_policy, hash_password, verify_password
 from core.auth.sessions import SessionInfo, active_sessions, revoke_all
+from core.auth.sign_in import LOCKED
 from core.cleaning import clean_email, clean_text
 from core.context import AppContext
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import AuthError, Conflict, InvalidInput, NotFound
 from core.i18n import LANGUAGES, N_
 from db.models import Role, User, UserSession
 
@@ -248,11 +250,20 @@ def set_language(ctx: AppContext, *, actor: Actor, language: str) -> None:
 def change_password(
     ctx: AppContext, *, actor: Actor, current: str, new: str, repeated: str | None = None
 ) -> int:
-    """Change one's own password (current one required); other sessions end. Returns how many."""
+    """Change one's own password (current one required); other sessions end. Returns how many.
+
+    A wrong current password counts as a failed sign-in (audited, locks the account at the limit and
+    then ends its sessions): a stolen session cannot guess its way to the password.
+    """
     with ctx.change(actor) as change:
         user = _get(change.session, actor.person)
-        if not verify_password(current, user.password_hash):
-            raise InvalidInput("The current password is not correct.")
+        if user.locked_until is not None and user.locked_until > clock.now():
+            raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
+        right = verify_password(current, user.password_hash)
+    if not right:
+        _wrong_current_password(ctx, actor)
+    with ctx.change(actor) as change:
+        user = _get(change.session, actor.person)
         if new == current:
             raise InvalidInput("The new password must differ from the current one.")
         if repeated is not None and repeated != new:
@@ -264,6 +275,20 @@ def change_password(
         change.audit("user.password_change", "user", user.id)
     security_log.event("password_change", actor, other_sessions_ended=ended)
     return ended
+
+
+def _wrong_current_password(ctx: AppContext, actor: Actor) -> None:
+    """Count, audit and refuse a wrong current password (in its own transaction: the refusal must stay)."""
+    with ctx.change(actor) as change:
+        counted = lockout.count_failure(ctx, change.session, actor.person, actor.ip)
+        change.audit("user.password_change_failed", "user", actor.person, after={"counted": counted})
+        locked = change.session.scalar(select(User.locked_until).where(User.id == actor.person))
+        if locked is not None and locked > clock.now():
+            revoke_all(change.session, actor.person)
+    security_log.event("password_change_failed", actor)
+    if locked is not None and locked > clock.now():
+        raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
+    raise InvalidInput("The current password is not correct.")
 
 
 def sign_out_elsewhere(ctx: AppContext, *, actor: Actor) -> int:

@@ -84,3 +84,34 @@ def test_main_page_carries_browser_security_headers(server, browser) -> None:
     assert {k.lower() for k in HEADERS} <= set(headers)
     page.get_by_label("Username").wait_for(timeout=WAIT)  # the page still works under these headers
     page.close()
+
+
+def _status(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None
+) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # loopback, a URL the test built
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_streamlit_metrics_and_agent_endpoints_stay_closed(server) -> None:
+    """On the real server: Streamlit's unauthenticated metrics and the agent API answer 404."""
+    assert _status(f"{server.url}/_stcore/health") == 200
+    assert _status(f"{server.url}/_stcore/metrics") == 404
+    assert _status(f"{server.url}/_stcore/agent/openapi.json") == 404
+    assert _status(f"{server.url}/_stcore/agent/interact", "POST", body=b"{}") == 404
+
+
+def test_cross_site_cookie_posts_are_refused_by_the_real_server(server) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    evil = {**form, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    assert _status(f"{server.url}/auth/session", "POST", evil, b"t=x") == 403
+    assert _status(f"{server.url}/auth/logout", "POST", evil, b"") == 403
+    huge = {**form, "Sec-Fetch-Site": "same-origin"}
+    assert _status(f"{server.url}/auth/session", "POST", huge, b"t=" + b"A" * 2_000_000) == 413

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core import auth, clock
 from core.auth import lockout, sessions, sign_in, users
 from core.context import AppContext
-from core.errors import AuthError
+from core.errors import AuthError, InvalidInput
 from db.models import AuditEntry, LoginAttempt, LoginTicket, Role, UserSession
 from tests.conftest import TEST_PASSWORD
 
@@ -218,3 +218,36 @@ def test_security_events_are_audited_without_secrets(ctx: AppContext, make_actor
     text = caplog.text
     assert TEST_PASSWORD not in text and "a wrong password value" not in text
     assert all(line.count('"event"') <= 1 for line in text.splitlines())  # no forged lines
+
+
+def test_current_password_guesses_are_limited_and_audited(ctx: AppContext, make_actor, frozen) -> None:
+    """A stolen session guessing the current password: counted like sign-ins, locks, ends the sessions."""
+    make_actor(Role.STAFF, "guessed")
+    actor = auth.login(ctx, "guessed", TEST_PASSWORD).actor
+    new = "a brand new passphrase for me"
+    for _ in range(ctx.settings.login_max_failures - 1):
+        with pytest.raises(InvalidInput, match="current password is not correct"):
+            users.change_password(ctx, actor=actor, current="a wrong guess at it", new=new)
+    assert sessions.resume(ctx, session_id=actor.session_id) is not None
+    with pytest.raises(AuthError, match="Too many"):
+        users.change_password(ctx, actor=actor, current="the last wrong guess", new=new)
+    assert sessions.resume(ctx, session_id=actor.session_id) is None
+    with pytest.raises(AuthError, match="Too many"):
+        users.change_password(ctx, actor=actor, current=TEST_PASSWORD, new=new)
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "guessed", TEST_PASSWORD)
+    with ctx.sessions.begin() as s:
+        actions = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(actor.user_id))).all()
+    assert actions.count("user.password_change_failed") == ctx.settings.login_max_failures
+    assert actions.count("lockout") == 1 and "user.password_change" not in actions
+
+
+def test_sql_errors_carry_no_parameter_values(ctx: AppContext) -> None:
+    """hide_parameters: a failed statement's message (logged, shown in tracebacks) holds no values."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    secret = "hunter2-parameter-value"
+    with pytest.raises(DBAPIError) as failed, ctx.sessions.begin() as s:
+        s.execute(text("SELECT no_such_column FROM users WHERE username = :u"), {"u": secret})
+    assert secret not in str(failed.value) and "hidden" in str(failed.value)

@@ -229,3 +229,44 @@ def test_server_connections_send_at_once_without_nagle(monkeypatch, caplog) -> N
     assert not server.nodelay_effective()
     assert server.disable_nagle() is False
     assert "TCP_NODELAY did not take effect" in caplog.text
+
+
+def test_agent_api_is_off_by_an_option_streamlit_knows() -> None:
+    """A misspelt option would be ignored silently: check the name against Streamlit's own options."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+
+    settings = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["enableAgentApi"] is False
+    assert "server.enableAgentApi" in config._config_options_template
+
+
+def test_streamlit_metrics_and_agent_paths_are_closed_in_app() -> None:
+    from web.closed_paths import ClosedPathsMiddleware
+
+    seen: list[str] = []
+
+    async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await Response(status_code=200)(scope, receive, send)
+
+    def status(path: str) -> int:
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+        asyncio.run(ClosedPathsMiddleware(inner)(scope, receive, send))
+        return int(sent[0]["status"])
+
+    for path in ("/_stcore/metrics", "/_stcore/agent/interact", "/_stcore/agent/mcp"):
+        assert status(path) == 404, path
+    for path in ("/_stcore/health", "/metrics", "/_stcore/metricsx", "/"):
+        assert status(path) == 200, path
+    assert "/_stcore/metrics" not in seen
