@@ -15,6 +15,7 @@ from core.access import Actor, Permission, require
 from core.auth.sign_in import token_hash
 from core.context import AppContext
 from core.errors import AuthError
+from core.i18n import N_
 from db.models import LoginTicket, User, UserSession
 
 # last_seen is written at most this often, so a rerun does not always cost a write.
@@ -72,7 +73,7 @@ def resume(
         )
 
 
-SESSION_ENDED = "Your session has ended. Sign in again."
+SESSION_ENDED = N_("Your session has ended. Sign in again.")
 
 
 def revalidate(ctx: AppContext, actor: Actor | None, permission: Permission) -> Actor:
