@@ -235,4 +235,3 @@ def filter_choices(ctx: AppContext, *, actor: Actor) -> AuditChoices:
     raw = ctx.cached(("audit",), "audit.choices", {}, _choices, ttl=60)
     actors = {int(k): str(v) for k, v in dict(raw["actors"]).items()}
     return AuditChoices(actors, list(raw["entities"]), list(raw["actions"]))
-
