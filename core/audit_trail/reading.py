@@ -87,6 +87,15 @@ def _day_start(day: date) -> datetime:
     return office_moment(datetime.combine(day, time.min))
 
 
+# Which index pages a filtered view: the first filter set, in this order (the actor is usually narrowest).
+_INDEX_FOR = {
+    "actor_id": "ix_audit_log_actor_at",
+    "entity": "ix_audit_log_entity_at",
+    "action": "ix_audit_log_action_at",
+    "": "ix_audit_log_at",
+}
+
+
 def _filtered(filters: AuditFilters) -> Select[Any]:
     stmt = select(AuditEntry)
     if filters.actor_id is not None:
@@ -99,6 +108,11 @@ def _filtered(filters: AuditFilters) -> Select[Any]:
         stmt = stmt.where(AuditEntry.at >= _day_start(filters.since))
     if filters.until:
         stmt = stmt.where(AuditEntry.at < _day_start(filters.until + timedelta(days=1)))
+    # MariaDB read every entry of an action from the newest back to a deep page's cursor (ref access,
+    # 120 ms at page 1,000 of 1M rows): the (…, at) index that matches the filter, ranged, is 1 ms.
+    index = _INDEX_FOR[next((k for k in _INDEX_FOR if k and getattr(filters, k)), "")]
+    for dialect in ("mysql", "mariadb"):
+        stmt = stmt.with_hint(AuditEntry, f"FORCE INDEX ({index})", dialect_name=dialect)
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
