@@ -13,15 +13,22 @@ from sqlalchemy.orm import Session
 
 from core import clock, security_log
 from core.access import Actor, Permission, require
-from core.auth import lockout
 from core.auth.passwords import check_policy, hash_password, verify_password
-from core.auth.sessions import SessionInfo, active_sessions, revoke_all
+
+# Sessions are part of this module's API (pages call users.*); `x as x` marks the re-export.
+from core.auth.session_admin import SessionInfo as SessionInfo
+from core.auth.session_admin import revoke_all_sessions as revoke_all_sessions
+from core.auth.session_admin import revoke_session as revoke_session
+from core.auth.session_admin import sessions_of as sessions_of
+from core.auth.session_admin import sign_out_elsewhere as sign_out_elsewhere
+from core.auth.session_admin import wrong_current_password
+from core.auth.sessions import revoke_all
 from core.auth.sign_in import LOCKED
 from core.cleaning import clean_email, clean_text
 from core.context import AppContext
 from core.errors import AuthError, Conflict, InvalidInput, NotFound
 from core.i18n import LANGUAGES, N_
-from db.models import Role, User, UserSession
+from db.models import Role, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -189,26 +196,6 @@ def unlock(ctx: AppContext, *, actor: Actor, user_id: int) -> UserRow:
         return _row(user)
 
 
-def sessions_of(ctx: AppContext, *, actor: Actor, user_id: int) -> list[SessionInfo]:
-    """A user's live sessions (admins: anyone's; everyone: their own)."""
-    if user_id != actor.user_id:
-        require(actor, Permission.MANAGE_USERS)
-    with ctx.sessions.begin() as session:
-        return active_sessions(session, ctx, user_id)
-
-
-def revoke_session(ctx: AppContext, *, actor: Actor, session_id: int) -> None:
-    """End one session (admins: anyone's; everyone: their own)."""
-    with ctx.change(actor) as change:
-        row = change.session.get(UserSession, session_id)
-        if row is None:
-            raise NotFound("No such session.")
-        if row.user_id != actor.user_id:
-            require(actor, Permission.MANAGE_USERS)
-        row.revoked_at = row.revoked_at or clock.now()
-        change.audit("session.revoke", "session", row.id)
-
-
 def profile(ctx: AppContext, *, actor: Actor) -> UserRow:
     """The signed-in user's own record."""
     with ctx.sessions.begin() as session:
@@ -261,7 +248,7 @@ def change_password(
             raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
         right = verify_password(current, user.password_hash)
     if not right:
-        _wrong_current_password(ctx, actor)
+        wrong_current_password(ctx, actor)
     with ctx.change(actor) as change:
         user = _get(change.session, actor.person)
         if new == current:
@@ -274,28 +261,6 @@ def change_password(
         ended = revoke_all(change.session, user.id, keep_session_id=actor.session_id)
         change.audit("user.password_change", "user", user.id)
     security_log.event("password_change", actor, other_sessions_ended=ended)
-    return ended
-
-
-def _wrong_current_password(ctx: AppContext, actor: Actor) -> None:
-    """Count, audit and refuse a wrong current password (in its own transaction: the refusal must stay)."""
-    with ctx.change(actor) as change:
-        counted = lockout.count_failure(ctx, change.session, actor.person, actor.ip)
-        change.audit("user.password_change_failed", "user", actor.person, after={"counted": counted})
-        locked = change.session.scalar(select(User.locked_until).where(User.id == actor.person))
-        if locked is not None and locked > clock.now():
-            revoke_all(change.session, actor.person)
-    security_log.event("password_change_failed", actor)
-    if locked is not None and locked > clock.now():
-        raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
-    raise InvalidInput("The current password is not correct.")
-
-
-def sign_out_elsewhere(ctx: AppContext, *, actor: Actor) -> int:
-    """End all of one's sessions except this one."""
-    with ctx.change(actor) as change:
-        ended = revoke_all(change.session, actor.person, keep_session_id=actor.session_id)
-        change.audit("session.revoke_others", "user", actor.user_id, after={"ended": ended})
     return ended
 
 

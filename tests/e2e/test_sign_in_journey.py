@@ -115,3 +115,26 @@ def test_cross_site_cookie_posts_are_refused_by_the_real_server(server) -> None:
     assert _status(f"{server.url}/auth/logout", "POST", evil, b"") == 403
     huge = {**form, "Sec-Fetch-Site": "same-origin"}
     assert _status(f"{server.url}/auth/session", "POST", huge, b"t=" + b"A" * 2_000_000) == 413
+
+
+def test_password_field_accepts_paste_and_password_managers(server, browser) -> None:
+    """ASVS V6.2.7: nothing blocks pasting (a paste event is not cancelled) or managers (autocomplete)."""
+    page = browser.new_page()
+    page.goto(server.url)
+    field = page.get_by_role("textbox", name="Password")
+    field.wait_for(timeout=WAIT)
+    assert field.get_attribute("type") == "password"
+    assert (field.get_attribute("autocomplete") or "").lower() != "off"
+    cancelled = field.evaluate(
+        """el => {
+            const data = new DataTransfer();
+            data.setData('text/plain', 'pasted passphrase');
+            const event = new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true});
+            return !el.dispatchEvent(event);
+        }"""
+    )
+    assert cancelled is False
+    field.focus()
+    page.keyboard.insert_text("typed by a password manager")
+    assert field.input_value() == "typed by a password manager"
+    page.close()

@@ -251,3 +251,18 @@ def test_sql_errors_carry_no_parameter_values(ctx: AppContext) -> None:
     with pytest.raises(DBAPIError) as failed, ctx.sessions.begin() as s:
         s.execute(text("SELECT no_such_column FROM users WHERE username = :u"), {"u": secret})
     assert secret not in str(failed.value) and "hidden" in str(failed.value)
+
+
+def test_a_two_year_old_password_still_signs_in(ctx: AppContext, make_actor, frozen) -> None:
+    """ASVS V6.2.10: no forced periodic rotation; age alone never expires or flags a password."""
+    from sqlalchemy import update
+
+    from db.models import User
+
+    user = make_actor(Role.STAFF, "steady")
+    with ctx.sessions.begin() as s:
+        s.execute(
+            update(User).where(User.id == user.user_id).values(password_changed_at=T0 - timedelta(days=730))
+        )
+    result = auth.login(ctx, "steady", TEST_PASSWORD)
+    assert result.actor.username == "steady" and not result.must_change_password
