@@ -138,3 +138,34 @@ def test_password_field_accepts_paste_and_password_managers(server, browser) -> 
     page.keyboard.insert_text("typed by a password manager")
     assert field.input_value() == "typed by a password manager"
     page.close()
+
+
+def test_the_server_exposes_no_repository_listing_trace_or_open_cors(server) -> None:
+    """ASVS V13.4.1, V13.4.3, V13.4.4 and V3.4.2, on the real server."""
+    import urllib.error
+    import urllib.request
+
+    def fetch(
+        path: str, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, str, dict[str, str]]:
+        request = urllib.request.Request(f"{server.url}{path}", method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # loopback, a URL the test built
+                return (
+                    int(response.status),
+                    response.read(200_000).decode("utf-8", "replace"),
+                    dict(response.headers),
+                )
+        except urllib.error.HTTPError as exc:
+            return int(exc.code), exc.read(200_000).decode("utf-8", "replace"), dict(exc.headers)
+
+    status, body, _headers = fetch("/.git/config")
+    assert "[core]" not in body and "repositoryformatversion" not in body
+    status, body, _headers = fetch("/static/")
+    assert "Index of" not in body and "<pre>" not in body.lower()
+    status, _body, _headers = fetch("/", method="TRACE")
+    assert status in (404, 405)
+    for path in ("/", "/_stcore/health", "/auth/session"):
+        _status, _body, headers = fetch(path, headers={"Origin": "https://evil.example"})
+        allowed = {k.lower(): v for k, v in headers.items()}.get("access-control-allow-origin")
+        assert allowed in (None, ""), (path, allowed)

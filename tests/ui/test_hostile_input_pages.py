@@ -208,3 +208,29 @@ def test_chart_helper_escapes_every_shown_text_in_one_place() -> None:
     )
     approvers = charts.approver_times(frame, "submitted").to_plotly_json()
     assert not any("<a" in str(y) for y in approvers["data"][0]["y"])
+
+
+def test_download_names_are_set_by_the_server_in_plain_ascii() -> None:
+    """ASVS V5.4.1/V5.4.2: every download's file name is a literal (or a literal around a fixed format
+    name), never user text, so the Content-Disposition name needs no encoding."""
+    import re
+
+    safe = re.compile(r"^[a-z0-9._-]+$")
+    seen = 0
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for call in _calls(path):
+            if not ast.unparse(call.func).endswith("download_button"):
+                continue
+            given = {k.arg: k.value for k in call.keywords}
+            name = given.get("file_name", call.args[2] if len(call.args) > 2 else None)
+            assert name is not None, f"{path.name}:{call.lineno} has no server-set file name"
+            if isinstance(name, ast.Constant):
+                literal = str(name.value)
+            else:  # an f-string: its text parts are literals, its fields fixed names (fmt, kind)
+                assert isinstance(name, ast.JoinedStr), f"{path.name}:{call.lineno}"
+                fields = [v.value for v in name.values if isinstance(v, ast.FormattedValue)]
+                assert all(isinstance(f, ast.Name) and f.id in {"fmt", "kind"} for f in fields), path.name
+                literal = "".join(str(v.value) for v in name.values if isinstance(v, ast.Constant)) + "x"
+            assert safe.match(literal), f"{path.name}:{call.lineno}: {literal!r}"
+            seen += 1
+    assert seen >= 8

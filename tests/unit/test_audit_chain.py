@@ -100,3 +100,24 @@ def test_manage_verify_audit_reports_the_first_broken_link(ctx: AppContext, make
         s.execute(update(AuditEntry).where(AuditEntry.id == ids[1]).values(ip="203.0.113.66"))
     assert manage.main(["verify-audit"]) == 1
     assert f"BROKEN at row {ids[1]}" in capsys.readouterr().err
+
+
+def test_a_refused_action_leaves_an_audit_row(ctx: AppContext, make_actor) -> None:
+    """ASVS V16.3.2: failed authorisation is logged where the admins read it (and chained)."""
+    import pytest
+
+    from core.errors import PermissionDenied
+
+    staff = make_actor(Role.STAFF)
+    audit.install_security_sink(ctx.sessions)
+    try:
+        with pytest.raises(PermissionDenied):
+            users.list_users(ctx, actor=staff)
+    finally:
+        audit.install_security_sink(None)
+    with ctx.sessions.begin() as s:
+        denied = s.scalars(select(AuditEntry).where(AuditEntry.action == "permission_denied")).all()
+    assert [(d.actor_id, (d.after or {}).get("permission")) for d in denied] == [
+        (staff.user_id, "manage_users")
+    ]
+    assert audit.verify_chain(ctx.sessions).intact

@@ -211,13 +211,21 @@ def test_security_events_are_audited_without_secrets(ctx: AppContext, make_actor
     caplog.set_level("INFO", logger="ims.security")
     with pytest.raises(AuthError):
         auth.login(ctx, "audited\nFAKE login ok", "a wrong password value")
-    auth.login(ctx, "audited", TEST_PASSWORD)
+    auth.login(ctx, "audited", TEST_PASSWORD, ip="192.0.2.10")
     with ctx.sessions.begin() as s:
         actions = dict(s.execute(select(AuditEntry.action, func.count()).group_by(AuditEntry.action)).all())
     assert actions.get("login") == 1 and actions.get("login_failed") == 1
     text = caplog.text
     assert TEST_PASSWORD not in text and "a wrong password value" not in text
     assert all(line.count('"event"') <= 1 for line in text.splitlines())  # no forged lines
+    import json
+
+    # ASVS V16.2.1: each event says when (UTC), where (address), who and what.
+    signed_in = next(
+        json.loads(r.getMessage()) for r in caplog.records if '"event": "login"' in r.getMessage()
+    )
+    assert signed_in["at"].endswith("+00:00") and signed_in["ip"] == "192.0.2.10"
+    assert signed_in["user"] == "audited" and signed_in["user_id"] is not None
 
 
 def test_current_password_guesses_are_limited_and_audited(ctx: AppContext, make_actor, frozen) -> None:

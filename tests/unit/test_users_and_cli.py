@@ -172,3 +172,33 @@ def test_admin_ends_every_users_sessions_but_their_own(ctx, make_actor, capsys) 
     assert manage.main(["revoke-sessions"]) == 0
     assert "Ended 1 sessions" in capsys.readouterr().out
     assert sessions.resume(ctx, session_id=admin.session_id) is None
+
+
+def test_each_view_returns_only_its_documented_fields(ctx, make_actor) -> None:
+    """ASVS V8.2.3 (field-level access): the fields docs/security.md lists per view, and no more; no
+    view ever carries a hash, a token, the failed-attempt counter or a student's contact details."""
+    import dataclasses
+
+    from core import audit_trail, registrations
+    from core.auth import SessionInfo, UserRow
+
+    secret = {
+        "password_hash",
+        "token_hash",
+        "failed_logins",
+        "locked_until",
+        "phone",
+        "email_student",
+        "gpax",
+    }
+    assert {f.name for f in dataclasses.fields(UserRow)} == {
+        "id", "username", "full_name", "email", "role", "active", "locked", "must_change_password", "last_login_at"
+    }  # fmt: skip
+    assert {f.name for f in dataclasses.fields(SessionInfo)} == {
+        "id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"
+    }  # fmt: skip
+    admin = make_actor(Role.ADMIN)
+    assert list(audit_trail.list_entries(ctx, actor=admin).rows.columns) == list(audit_trail.COLUMNS)
+    for role in (Role.COORDINATOR, Role.ADVISOR):
+        columns = set(registrations.list_queue(ctx, actor=make_actor(role)).rows.columns)
+        assert columns and not columns & secret, role

@@ -270,3 +270,15 @@ def test_streamlit_metrics_and_agent_paths_are_closed_in_app() -> None:
     for path in ("/_stcore/health", "/metrics", "/_stcore/metricsx", "/"):
         assert status(path) == 200, path
     assert "/_stcore/metrics" not in seen
+
+
+def test_production_config_hides_errors_and_sends_nothing_out() -> None:
+    """ASVS V13.4.2 (no debug output to users) and V14.2.3 (no usage data to third parties)."""
+    import tomllib
+    from pathlib import Path
+
+    settings = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["showErrorDetails"] == "none"
+    assert settings["client"]["toolbarMode"] == "viewer"
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["server"]["enableXsrfProtection"] is True and settings["server"]["enableCORS"] is True
