@@ -21,10 +21,19 @@ from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, event, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from core import security_log
 from db.models import AuditChain, AuditEntry, utcnow
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An audit row waiting for the commit, and the (innermost) transaction it was recorded in."""
+
+    transaction: SessionTransaction | None
+    row: AuditEntry
+
 
 GENESIS = "0" * 64  # the "previous hash" of the first chained row
 HEAD_ID = 1
@@ -62,17 +71,21 @@ def record(
 
     The row is inserted, chained, when the transaction commits.
     """
+    transaction = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(_PENDING, []).append(
-        AuditEntry(
-            actor_id=actor_id,
-            client_id=client_id,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            before=jsonable(before) if before is not None else None,
-            after=jsonable(after) if after is not None else None,
-            ip=ip,
-            at=utcnow(),
+        _Pending(
+            transaction,
+            AuditEntry(
+                actor_id=actor_id,
+                client_id=client_id,
+                action=action,
+                entity=entity,
+                entity_id=None if entity_id is None else str(entity_id),
+                before=jsonable(before) if before is not None else None,
+                after=jsonable(after) if after is not None else None,
+                ip=ip,
+                at=utcnow(),
+            ),
         )
     )
 
@@ -120,14 +133,27 @@ def _chain(session: Session, rows: list[AuditEntry]) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
-    rows = session.info.pop(_PENDING, None)
-    if rows:
-        _chain(session, rows)
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        _chain(session, [p.row for p in pending])
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A rollback takes the audit rows recorded inside the rolled-back transaction or savepoint along."""
+
+    def inside(transaction: SessionTransaction | None) -> bool:
+        if transaction is None:  # recorded before the session began: part of the outermost transaction
+            return previous_transaction.parent is None
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return False
+
+    pending = session.info.get(_PENDING)
+    if pending:
+        session.info[_PENDING] = [p for p in pending if not inside(p.transaction)]
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,22 @@ def test_a_refused_action_leaves_an_audit_row(ctx: AppContext, make_actor) -> No
         (staff.user_id, "manage_users")
     ]
     assert audit.verify_chain(ctx.sessions).intact
+
+
+def test_rows_recorded_in_a_rolled_back_savepoint_are_dropped(ctx: AppContext) -> None:
+    """A savepoint that rolls back undoes its change, so its audit row must not be written either."""
+    with ctx.sessions.begin() as s:
+        audit.record(s, actor_id=None, action="kept.before", entity="user")
+        try:
+            with s.begin_nested():
+                audit.record(s, actor_id=None, action="undone", entity="user")
+                raise ValueError("the savepoint's change failed")
+        except ValueError:
+            pass
+        with s.begin_nested():
+            audit.record(s, actor_id=None, action="kept.savepoint", entity="user")
+        audit.record(s, actor_id=None, action="kept.after", entity="user")
+    with ctx.sessions.begin() as s:
+        actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["kept.before", "kept.savepoint", "kept.after"]
+    assert audit.verify_chain(ctx.sessions).intact
