@@ -274,3 +274,20 @@ def test_a_two_year_old_password_still_signs_in(ctx: AppContext, make_actor, fro
         )
     result = auth.login(ctx, "steady", TEST_PASSWORD)
     assert result.actor.username == "steady" and not result.must_change_password
+
+
+def test_a_self_refreshing_tab_does_not_keep_an_idle_session_alive(
+    ctx: AppContext, make_actor, frozen
+) -> None:
+    """The monitoring fragment re-checks the session every 5 s; that is not the user's activity."""
+    from core.access import Permission
+
+    make_actor(Role.ADMIN, "watcher")
+    actor = auth.login(ctx, "watcher", TEST_PASSWORD).actor
+    for minutes in range(5, 30, 5):
+        frozen(timedelta(minutes=minutes))
+        assert auth.revalidate(ctx, actor, Permission.VIEW_MONITORING).user_id == actor.user_id
+    frozen(timedelta(minutes=30, seconds=1))
+    with pytest.raises(AuthError):
+        auth.revalidate(ctx, actor, Permission.VIEW_MONITORING)
+    assert sessions.resume(ctx, session_id=actor.session_id) is None
