@@ -82,6 +82,9 @@ PAGES = [
     PageSpec(
         "pages/monitoring.py", N_("Monitoring"), ":material/speed:", Permission.VIEW_MONITORING, N_("Admin")
     ),
+    PageSpec(
+        "pages/audit_log.py", N_("Audit log"), ":material/history:", Permission.VIEW_AUDIT_LOG, N_("Admin")
+    ),
 ]
 LANGUAGE_SWITCH = "lang_switch"
 

@@ -4,6 +4,11 @@
     python manage.py demo [--size small|large] [--if-empty] [--reset] [--seed N] [--today YYYY-MM-DD]
     python manage.py create-user USERNAME --role ROLE [--full-name NAME] [--email EMAIL]
     python manage.py reset-password USERNAME
+    python manage.py verify-audit
+    python manage.py revoke-sessions
+
+`verify-audit` walks the audit log's hash chain and reports the first broken link (exit code 1),
+or how many rows it checked (0). It only reads, so it can run as a read-only database user.
 
 Passwords are read from the terminal (not echoed) or, when piped, from standard input, and must
 pass the same policy as in the app. This is how the first admin is made.
@@ -15,8 +20,9 @@ import argparse
 import getpass
 import sys
 
+from core import audit
 from core.access import ROLE_NAMES
-from core.auth.users import create_user, set_password_by_username
+from core.auth.users import create_user, revoke_all_sessions, set_password_by_username
 from core.bootstrap import app_context
 from core.config import get_settings
 from core.errors import DomainError
@@ -67,6 +73,26 @@ def _account(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_audit() -> int:
+    report = audit.verify_chain(app_context().sessions)
+    history = f" ({report.unchained:,} older rows predate the chain)" if report.unchained else ""
+    if report.intact:
+        print(f"Audit log intact: {report.checked:,} chained rows checked{history}.")
+        return 0
+    print(
+        f"Audit log BROKEN at row {report.broken_at}: {report.reason} "
+        f"({report.checked:,} rows before it are intact{history}).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _revoke_sessions() -> int:
+    ended = revoke_all_sessions(app_context(), actor=None)
+    print(f"Ended {ended:,} sessions; everyone signs in again.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The commands and their options."""
     top = argparse.ArgumentParser(
@@ -83,6 +109,8 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default=None)
     reset = sub.add_parser("reset-password", help="set a user's password")
     reset.add_argument("username")
+    sub.add_parser("revoke-sessions", help="end every user's session (after an incident)")
+    sub.add_parser("verify-audit", help="check the audit log's hash chain; report the first broken link")
     return top
 
 
@@ -93,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(argv[1:])
     args = parser().parse_args(argv)
     try:
+        if args.command == "verify-audit":
+            return _verify_audit()
+        if args.command == "revoke-sessions":
+            return _revoke_sessions()
         return _migrate(args) if args.command == "migrate" else _account(args)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

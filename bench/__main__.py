@@ -13,6 +13,7 @@ from functools import partial
 
 from bench import data, report
 from bench.api_load import api_rows
+from bench.audit import audit_rows
 from bench.cases import actor_for, bench_context, read_cases
 from bench.harness import Row, table
 from bench.imports import import_rows
@@ -64,7 +65,7 @@ class Options:
         return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
 
 
-PARTS = ("core", "pages", "concurrency", "web", "api", "import", "memory")
+PARTS = ("core", "pages", "concurrency", "web", "api", "audit", "import", "memory")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -146,6 +147,9 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             print(f"[{backend}] integration API, {scale['api_clients']} concurrent clients", flush=True)
             api = partial(api_rows, ctx, plan, redis_url, scale["api_clients"], scale["api_seconds"])
             rows += guarded(plan, "api", api)
+        if opts.wants("audit"):
+            print(f"[{backend}] audit log viewer at 1M entries", flush=True)
+            rows += guarded(plan, "audit", partial(audit_rows, ctx, actors["admin"], plan))
         # Last: an import forgets the kept progress snapshots, which the cold pages above would pay for.
         if opts.wants("import"):
             print(f"[{backend}] import 10k registrations", flush=True)

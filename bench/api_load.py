@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from sqlalchemy import delete, select
 
+from bench.audit import chain_head_kept
 from bench.harness import Row, summarise
 from bench.runner import Plan
 from bench.web_load import start_server, stop_server
@@ -179,7 +180,7 @@ def _one_client(
         return _timed(call, runs)
 
 
-def api_rows(ctx: AppContext, plan: Plan, redis_url: str | None, clients: int, seconds: float) -> list[Row]:
+def _api_rows(ctx: AppContext, plan: Plan, redis_url: str | None, clients: int, seconds: float) -> list[Row]:
     """p50/p95 of each endpoint under `clients` concurrent clients, beside the core call it wraps."""
     s = _setup(ctx)
     after = ""  # the feed from its start: one range read on the sequence number, as from any cursor
@@ -234,3 +235,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def api_rows(ctx: AppContext, plan: Plan, redis_url: str | None, clients: int, seconds: float) -> list[Row]:
+    """Each endpoint under `clients` concurrent clients; the data, audit chain head included, as it was."""
+    with chain_head_kept(ctx):
+        return _api_rows(ctx, plan, redis_url, clients, seconds)

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     VIEW_VISITS_EVALUATIONS = "view_visits_evaluations"
     MANAGE_EVALUATION_FORMS = "manage_evaluation_forms"
     VIEW_PLACEMENT_STATS = "view_placement_stats"
+    VIEW_AUDIT_LOG = "view_audit_log"  # read and export the audit log (admins; managers read only)
 
 
 _ALL = frozenset(Permission)
@@ -84,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PROGRESS,
             Permission.VIEW_REGISTRATION,
             Permission.VIEW_PLACEMENT_STATS,
+            Permission.VIEW_AUDIT_LOG,
         }
     ),
 }

@@ -116,11 +116,14 @@ def make_engine(
         # File databases get the same pool size as MySQL: 20+ concurrent users exhausted the default 5+10.
         pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": pool_size}
         kwargs: dict[str, Any] = {"poolclass": StaticPool} if in_memory else pool
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": 10}, hide_parameters=True, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_on_connect)
         return _listen_for_queries(engine)
     engine = create_engine(
         _mysql_url(parsed),
+        hide_parameters=True,  # tracebacks and logs never carry the values (names, hashes, tokens)
         pool_pre_ping=True,
         pool_recycle=recycle_s,
         pool_size=pool_size,

@@ -1,8 +1,9 @@
 """Plotly figures for the progress and monitoring pages (presentation only: frames in, figures out).
 
 Titles, axes and legends are in the reader's language. Plotly reads a few HTML tags in labels
-(<b>, <a href>, <br>), so every label that comes from data goes through `safe`, which escapes them:
-a company called "<b>X</b>" shows exactly that.
+(<b>, <a href>, <br>), and staff name companies, every user names themselves: so `figure`, which
+every chart goes through, escapes every title and every text a trace shows, in one place. A
+company called "<a href=...>X</a>" shows exactly that, never a live link.
 """
 
 from __future__ import annotations
@@ -28,18 +29,35 @@ SIGN_IN_EVENTS = {
 }
 
 
+# Trace fields whose strings plotly draws as text (hovertemplate is ours, never data).
+TEXT_FIELDS = ("x", "y", "name", "text", "hovertext", "labels")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe(value)
+    if isinstance(value, list | tuple):
+        return [safe(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _plain_trace(trace: Any) -> dict[str, Any]:
+    spec = trace.to_plotly_json() if hasattr(trace, "to_plotly_json") else dict(trace)
+    return {k: _plain(v) if k in TEXT_FIELDS else v for k, v in spec.items()}
+
+
 def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.Figure:
-    """A figure with its title, axis labels and a Thai-capable font, validated once.
+    """A figure with its title, axis labels and a Thai-capable font, every shown text escaped.
 
     Built in one constructor call: plotly validates on every update_layout, and plotly express
     groups through pandas; both made the progress page spend ~230 ms building its charts.
     """
     return go.Figure(
-        data=traces,
+        data=[_plain_trace(t) for t in traces],
         layout={
-            "title": {"text": title},
-            "xaxis": {"title": {"text": x}},
-            "yaxis": {"title": {"text": y}},
+            "title": {"text": safe(title)},
+            "xaxis": {"title": {"text": safe(x)}},
+            "yaxis": {"title": {"text": safe(y)}},
             "font": {"family": FONT},
             "margin": {"t": 60, "l": 10, "r": 10, "b": 10},
             "legend": {"title": {"text": ""}},
@@ -49,18 +67,18 @@ def figure(traces: list[Any], title: str, x: str, y: str, **layout: Any) -> go.F
 
 
 def safe(value: object) -> str:
-    """Data shown on a chart as plain text (plotly would read <b>, <a>, <br> as markup)."""
+    """Text shown on a chart as plain text (plotly would read <b>, <a>, <br> as markup)."""
     return html.escape(str(value), quote=False)
 
 
 def label(state: str) -> str:
-    """How a status reads on a chart, in the reader's language (other values as they are, escaped)."""
-    return _(states.label(state)) if state in states.VALUES else safe(state)
+    """How a status reads on a chart, in the reader's language (other values as they are)."""
+    return _(states.label(state)) if state in states.VALUES else state
 
 
 def approver(name: str) -> str:
     """An approver's name on a chart (the unknown one in the reader's language)."""
-    return _(UNKNOWN_APPROVER) if name == UNKNOWN_APPROVER else safe(name)
+    return _(UNKNOWN_APPROVER) if name == UNKNOWN_APPROVER else name
 
 
 def funnel(frame: pd.DataFrame) -> go.Figure:
@@ -97,7 +115,7 @@ def breakdown(frame: pd.DataFrame, title: str, axis: str) -> go.Figure:
     """Horizontal bars of registrations and placements per group; customdata carries the key."""
     data = frame.iloc[::-1]
     keys = list(data["key"])
-    labels = [_(OTHERS) if k == OTHERS else safe(v) for k, v in zip(keys, data["label"], strict=True)]
+    labels = [_(OTHERS) if k == OTHERS else str(v) for k, v in zip(keys, data["label"], strict=True)]
     traces = [
         go.Bar(y=labels, x=list(data[column]), name=name, orientation="h", customdata=keys)
         for column, name in (("registrations", _("Registered")), ("placed_students", _("Placed")))
@@ -178,7 +196,7 @@ def timings(frame: pd.DataFrame, kind: str, title: str) -> go.Figure:
     """Mean milliseconds per page or per statement verb."""
     data = frame[frame["kind"] == kind].sort_values("mean_ms")
     trace = go.Bar(
-        y=[safe(n) for n in data["name"]],
+        y=[str(n) for n in data["name"]],
         x=list(data["mean_ms"]),
         orientation="h",
         customdata=list(data["count"]),

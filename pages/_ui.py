@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import streamlit as st
 
-from core import i18n, monitoring
+from core import auth, i18n, monitoring
 from core.access import Actor, Permission
 from core.bootstrap import app_context
 from core.context import AppContext
@@ -101,6 +101,23 @@ def guard(permission: Permission) -> Actor:
         st.stop()
     assert actor is not None
     return actor
+
+
+def deferred(permission: Permission, make: Callable[[Actor], T]) -> Callable[[], T]:
+    """A download's data, built when clicked (no rerun runs then): session and role re-checked first."""
+    ctx, stale = context(), current_actor()
+    return lambda: make(auth.revalidate(ctx, stale, permission))
+
+
+def still_signed_in(permission: Permission) -> Actor:
+    """In a self-refreshing fragment: the re-checked actor, or a full rerun (to sign-in) if it ended."""
+    try:
+        fresh = auth.revalidate(context(), current_actor(), permission)
+    except DomainError:
+        st.session_state.pop("actor", None)
+        st.rerun(scope="app")
+    st.session_state["actor"] = fresh
+    return fresh
 
 
 def failure(exc: Exception) -> str:

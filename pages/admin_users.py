@@ -6,7 +6,19 @@ import streamlit as st
 from core.access import DEFAULT_NEW_ROLE, ROLE_LABELS, Permission, Role
 from core.auth import users
 from core.i18n import N_
-from pages._ui import _, act, confirm, context, formatted, guard, plain, run_action, show_flash, when
+from pages._ui import (
+    _,
+    act,
+    confirm,
+    context,
+    formatted,
+    guard,
+    ngettext,
+    plain,
+    run_action,
+    show_flash,
+    when,
+)
 
 COLUMNS = {
     "username": N_("Username"),
@@ -161,3 +173,14 @@ if chosen is not None:
             act(
                 lambda sid=s.id: users.revoke_session(ctx, actor=actor, session_id=sid), _("Session revoked.")
             )
+
+st.subheader(_("All sessions"))
+if st.button(_("Sign everyone out"), key="um_revoke_all"):
+    confirm(
+        "um_revoke_all",
+        _("Sign every user out?"),
+        [_("Every session but this one ends at once: everyone signs in again. Use it after an incident.")],
+        lambda: users.revoke_all_sessions(ctx, actor=actor),
+        lambda ended: ngettext("Ended {n} session.", "Ended {n} sessions.", ended),
+        label=_("Sign everyone out"),
+    )

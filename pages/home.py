@@ -19,7 +19,8 @@ if counts:
     cols[0].metric(_("Students"), f"{counts.students:,}")
     cols[1].metric(_("Companies"), f"{counts.companies:,}")
     cols[2].metric(_("Open postings"), f"{counts.open_postings:,}")
-    cols[3].metric(_("Registrations"), f"{counts.registrations:,}")
+    if actor.can(Permission.VIEW_REGISTRATION):
+        cols[3].metric(_("Registrations"), f"{counts.registrations:,}")
     if counts.by_status:
         st.subheader(_("Registrations by status"))
         rows = [
@@ -30,6 +31,8 @@ if counts:
         frame = pd.DataFrame(rows, columns=[_("Status"), _("Registrations")])
         st.dataframe(frame, hide_index=True, width="content")
 
+if not actor.can(Permission.VIEW_REGISTRATION):
+    st.stop()  # staff work with postings and companies only: no student names or status changes
 st.subheader(_("Latest activity"))
 events = run_action(lambda: registrations.latest_activity(ctx, actor=actor))
 if events:

@@ -1,13 +1,28 @@
 """Import students or registrations from CSV or Excel: preview every issue, then commit all or nothing."""
 
+import hashlib
+
 import streamlit as st
 
 from core import imports
 from core.access import Permission
 from core.i18n import N_
-from pages._ui import _, context, flash, formatted, guard, lang, ngettext, run_action, show_flash
+from pages._ui import (
+    _,
+    context,
+    failure,
+    flash,
+    formatted,
+    guard,
+    lang,
+    ngettext,
+    plain,
+    run_action,
+    show_flash,
+)
 
 UPLOAD = "im_upload"  # bumped after a commit: a new, empty uploader (the file was saved)
+PREVIEW_OF, PREVIEW = "im_preview_of", "im_preview"
 KINDS = {"students": N_("Students"), "registrations": N_("Registrations")}
 ISSUE_COLUMNS = {"line": N_("Line"), "column": N_("Column"), "message": N_("Problem")}
 ROW_COLUMNS = {"line": N_("Line"), "student_code": N_("Student code"), "action": N_("What happens")}
@@ -47,11 +62,18 @@ if upload is None:
     st.stop()
 
 data, name = upload.getvalue(), upload.name
-with st.spinner(_("Checking every row…")):
-    preview = run_action(
-        lambda: imports.preview_import(ctx, actor=actor, kind=kind, data=data, filename=name)
-    )
-if preview is None:
+# Parsed and checked once per upload: every later rerun (a click, a widget) reuses the outcome.
+this_upload = (kind, name, hashlib.sha256(data).hexdigest())
+if st.session_state.get(PREVIEW_OF) != this_upload:
+    with st.spinner(_("Checking every row…")):
+        try:
+            outcome: object = imports.preview_import(ctx, actor=actor, kind=kind, data=data, filename=name)
+        except Exception as exc:  # shown on every rerun of this upload, checked only once
+            outcome = failure(exc)
+    st.session_state[PREVIEW_OF], st.session_state[PREVIEW] = this_upload, outcome
+preview = st.session_state[PREVIEW]
+if isinstance(preview, str):
+    st.error(plain(preview))
     st.stop()
 if preview.errors:
     n = len(preview.errors)
@@ -103,4 +125,5 @@ if st.button(
             )
         )
         st.session_state[UPLOAD] = st.session_state.get(UPLOAD, 0) + 1
+        st.session_state.pop(PREVIEW_OF, None)  # the data changed: the same file again is checked afresh
         st.rerun()

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from core import monitoring, progress
-from core.access import Permission
+from core.access import Actor, Permission
 from core.i18n import N_
 from core.progress import ProgressFilters
 from pages import _charts as charts
 from pages._progress_widgets import overdue_definition
-from pages._ui import _, context, guard, run_action, when
+from pages._ui import _, context, guard, run_action, still_signed_in, when
 
 SLOW_COLUMNS = {
     "statement": N_("Statement"),
@@ -19,7 +19,7 @@ SLOW_COLUMNS = {
 BACKENDS = {"memory": N_("in memory"), "redis": "Redis"}
 INCIDENT_COLUMNS = {"at": N_("When"), "incident": N_("Incident id"), "kind": N_("Error"), "page": N_("Page")}
 
-actor = guard(Permission.VIEW_MONITORING)
+guard(Permission.VIEW_MONITORING)
 ctx = context()
 st.title(_("Monitoring"))
 st.caption(_("Refreshes every 5 seconds. Timings and incidents are this server process's since it started."))
@@ -29,7 +29,7 @@ def _up(up: bool) -> str:
     return _("up") if up else _("DOWN")
 
 
-def _health() -> None:
+def _health(actor: Actor) -> None:
     health = run_action(lambda: monitoring.health(ctx, actor=actor))
     if health is None:
         return
@@ -54,7 +54,7 @@ def _health() -> None:
     cols[3].metric(_("Cache breaker"), str(cache["breaker"]))
 
 
-def _timings() -> None:
+def _timings(actor: Actor) -> None:
     frame = run_action(lambda: monitoring.timings(actor=actor))
     if frame is None:
         return
@@ -71,9 +71,10 @@ def _timings() -> None:
 
 @st.fragment(run_every=5)
 def live() -> None:
-    """The part of the page that refreshes itself."""
-    _health()
-    _timings()
+    """The part of the page that refreshes itself (each run re-checks the session: no full rerun runs)."""
+    actor = still_signed_in(Permission.VIEW_MONITORING)
+    _health(actor)
+    _timings(actor)
     activity = run_action(lambda: monitoring.login_activity(ctx, actor=actor))
     if activity is not None:
         st.plotly_chart(charts.logins(activity), key="chart_logins")

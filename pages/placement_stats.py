@@ -8,7 +8,7 @@ from core import placements
 from core.access import Permission
 from core.i18n import N_
 from core.placements import rules
-from pages._charts import figure, safe
+from pages._charts import figure
 from pages._ui import _, context, formatted, guard, lang, run_action, shown_year
 
 COVERAGE = {
@@ -48,7 +48,7 @@ if coverage is not None and not coverage.empty:
         width="stretch",
         column_config={c: _(label) for c, label in COVERAGE.items()},
     )
-    bars = go.Bar(x=[safe(f) for f in table["faculty"]], y=list(table["coverage"]), name=_("Coverage (%)"))
+    bars = go.Bar(x=[str(f) for f in table["faculty"]], y=list(table["coverage"]), name=_("Coverage (%)"))
     st.plotly_chart(
         figure([bars], _("Placed students visited at least once"), _("Faculty"), _("Coverage (%)"))
     )
@@ -92,7 +92,7 @@ if scores is None or scores.empty:
     st.info(_("No completed placement has a score in this year yet."))
     st.stop()
 names = {
-    int(g): safe(th if thai else en)
+    int(g): str(th if thai else en)
     for g, th, en in zip(scores["group_id"], scores["name_th"], scores["name_en"], strict=True)
 }
 boxes = [

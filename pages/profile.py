@@ -68,8 +68,10 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-if st.button(_("Sign out everywhere else")):
-    act(
-        lambda: users.sign_out_elsewhere(ctx, actor=actor),
-        lambda ended: ngettext("Signed out {n} other session.", "Signed out {n} other sessions.", ended),
-    )
+with st.form("elsewhere", clear_on_submit=True):
+    password = st.text_input(_("Your password, to confirm it is you"), type="password")
+    if st.form_submit_button(_("Sign out everywhere else")):
+        act(
+            lambda: users.sign_out_elsewhere(ctx, actor=actor, password=password),
+            lambda ended: ngettext("Signed out {n} other session.", "Signed out {n} other sessions.", ended),
+        )

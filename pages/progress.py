@@ -5,10 +5,10 @@ from typing import Any
 import streamlit as st
 
 from core import export, progress
-from core.access import Permission
+from core.access import Actor, Permission
 from pages import _progress_tabs as tabs
 from pages import _progress_widgets as widgets
-from pages._ui import _, context, day, guard, lang, run_action, shown_year
+from pages._ui import _, context, day, deferred, guard, lang, run_action, shown_year
 
 actor = guard(Permission.VIEW_PROGRESS)
 ctx = context()
@@ -58,17 +58,20 @@ tabs.show(ctx, actor, filters)
 widgets.drilldown(ctx, actor, filters)
 
 
-def rows_now() -> Any:
+def rows_now(reader: Actor) -> Any:
     """The export rows in the reader's language, read only when a download is clicked (deferred data)."""
-    return progress.export_frame(ctx, actor=actor, filters=filters, lang=lang())
+    return progress.export_frame(ctx, actor=reader, filters=filters, lang=lang())
 
 
 left, right = st.columns(2)
-left.download_button(_("Export CSV"), lambda: export.to_csv_bytes(rows_now()), "progress.csv", "text/csv")
+csv = deferred(Permission.VIEW_PROGRESS, lambda a: export.to_csv_bytes(rows_now(a)))
+left.download_button(_("Export CSV"), csv, "progress.csv", "text/csv")
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 right.download_button(
     _("Export Excel"),
-    lambda: export.to_excel_bytes(rows_now(), sheet_name=_("Progress")),
+    deferred(
+        Permission.VIEW_PROGRESS, lambda a: export.to_excel_bytes(rows_now(a), sheet_name=_("Progress"))
+    ),
     "progress.xlsx",
     xlsx,
 )

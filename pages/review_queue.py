@@ -9,7 +9,20 @@ from core.registrations import states
 from pages import _registration_detail as detail
 from pages import _selection as selection
 from pages._queue_filters import filter_widgets
-from pages._ui import Note, _, confirm, context, guard, lang, ngettext, run_action, show_flash, term, tr
+from pages._ui import (
+    Note,
+    _,
+    confirm,
+    context,
+    deferred,
+    guard,
+    lang,
+    ngettext,
+    run_action,
+    show_flash,
+    term,
+    tr,
+)
 
 TABLE = "rq_table"
 BULK = {action: states.ACTION_LABELS[action] for action in states.BULK_ACTIONS}
@@ -154,14 +167,14 @@ view = {"filters": filters, "sort": sort, "ascending": ascending, "lang": lang()
 csv_col, xlsx_col, _rest = st.columns([1, 1, 4])
 csv_col.download_button(
     _("Download CSV"),
-    lambda: registrations.export_queue(ctx, actor=actor, **view, fmt="csv"),
+    deferred(Permission.REVIEW_QUEUE, lambda a: registrations.export_queue(ctx, actor=a, **view, fmt="csv")),
     file_name="review-queue.csv",
     mime="text/csv",
     key="rq_csv",
 )
 xlsx_col.download_button(
     _("Download Excel"),
-    lambda: registrations.export_queue(ctx, actor=actor, **view, fmt="xlsx"),
+    deferred(Permission.REVIEW_QUEUE, lambda a: registrations.export_queue(ctx, actor=a, **view, fmt="xlsx")),
     file_name="review-queue.xlsx",
     mime=EXCEL,
     key="rq_xlsx",

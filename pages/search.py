@@ -8,7 +8,7 @@ from core.access import Permission
 from core.i18n import N_
 from pages import _search_filters as filters
 from pages import _selection as selection
-from pages._ui import _, context, day, guard, lang, ngettext, run_action
+from pages._ui import _, context, day, deferred, guard, lang, ngettext, run_action
 
 COLUMNS = dict(postings.EXPORT_HEADERS, id=N_("ID"))
 
@@ -63,14 +63,20 @@ nav, csv_col, xlsx_col = st.columns([2, 1, 1])
 nav.number_input(_("Page"), min_value=1, max_value=max(result.pages, state["s_page"]), step=1, key="s_page")
 csv_col.download_button(
     _("Export CSV"),
-    lambda: postings.export_postings(ctx, actor=actor, search=search, fmt="csv", lang=lang()),
+    deferred(
+        Permission.SEARCH_POSTINGS,
+        lambda a: postings.export_postings(ctx, actor=a, search=search, fmt="csv", lang=lang()),
+    ),
     file_name="postings.csv",
     mime="text/csv",
     key="s_csv",
 )
 xlsx_col.download_button(
     _("Export Excel"),
-    lambda: postings.export_postings(ctx, actor=actor, search=search, fmt="xlsx", lang=lang()),
+    deferred(
+        Permission.SEARCH_POSTINGS,
+        lambda a: postings.export_postings(ctx, actor=a, search=search, fmt="xlsx", lang=lang()),
+    ),
     file_name="postings.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="s_xlsx",

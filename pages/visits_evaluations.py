@@ -7,7 +7,7 @@ from core import courses, placements
 from core.access import Permission
 from core.i18n import year_ce
 from pages import _form_editor, _placement_list, _visit_planning
-from pages._ui import _, context, formatted, guard, lang, run_action, show_flash, shown_year, term
+from pages._ui import _, context, deferred, formatted, guard, lang, run_action, show_flash, shown_year, term
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = {"list": _("Placements"), "plan": _("Plan visits"), "forms": _("Evaluation forms")}
@@ -81,7 +81,12 @@ else:
     for col, fmt, mime in ((csv_col, "csv", "text/csv"), (xlsx_col, "xlsx", EXCEL)):
         col.download_button(
             _("Download CSV") if fmt == "csv" else _("Download Excel"),
-            lambda f=fmt: placements.export_placements(ctx, actor=actor, filters=filters, lang=lang(), fmt=f),
+            deferred(
+                Permission.VIEW_VISITS_EVALUATIONS,
+                lambda a, f=fmt: placements.export_placements(
+                    ctx, actor=a, filters=filters, lang=lang(), fmt=f
+                ),
+            ),
             file_name=f"placements.{fmt}",
             mime=mime,
             key=f"ve_{fmt}",

@@ -1,14 +1,15 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
-Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, and
-the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for the page that
-signs in and out; `disable_nagle()` to run before the server accepts connections.
+Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, closed
+Streamlit endpoints, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script`
+for the page that signs in and out; `disable_nagle()` to run before the server accepts connections.
 """
 
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from web.api import ApiFirst
+from web.closed_paths import ClosedPathsMiddleware
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
 from web.metrics import metrics_endpoint
 from web.security_headers import SecurityHeadersMiddleware
@@ -27,5 +28,6 @@ def routes() -> list[Route]:
 
 
 def middleware() -> list[Middleware]:
-    """Security headers around every HTTP response; the integration API answers /api/* before Streamlit."""
-    return [Middleware(SecurityHeadersMiddleware), Middleware(ApiFirst)]
+    """Security headers around every HTTP response; Streamlit's metrics and agent endpoints closed; the
+    integration API answers /api/* before Streamlit."""
+    return [Middleware(SecurityHeadersMiddleware), Middleware(ClosedPathsMiddleware), Middleware(ApiFirst)]

@@ -11,9 +11,11 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from core import audit, clock, security_log
-from core.access import Actor
+from core.access import Actor, Permission, require
 from core.auth.sign_in import token_hash
 from core.context import AppContext
+from core.errors import AuthError
+from core.i18n import N_
 from db.models import LoginTicket, User, UserSession
 
 # last_seen is written at most this often, so a rerun does not always cost a write.
@@ -46,9 +48,15 @@ def _load(session: Session, *, session_id: int | None, token: str | None) -> Use
 
 
 def resume(
-    ctx: AppContext, *, session_id: int | None = None, token: str | None = None, ip: str | None = None
+    ctx: AppContext,
+    *,
+    session_id: int | None = None,
+    token: str | None = None,
+    ip: str | None = None,
+    touch: bool = True,
 ) -> Actor | None:
-    """The actor of a live session (role re-read from the database), or None."""
+    """The actor of a live session (role re-read from the database), or None; `touch` counts it as
+    activity (a rerun the user caused), which keeps the idle timeout away."""
     now = clock.now()
     with ctx.sessions.begin() as session:
         row = _load(session, session_id=session_id, token=token)
@@ -57,7 +65,7 @@ def resume(
         user = session.get(User, row.user_id)
         if user is None or not user.active:
             return None
-        if now - row.last_seen_at >= TOUCH_EVERY:
+        if touch and now - row.last_seen_at >= TOUCH_EVERY:
             row.last_seen_at = now
         return Actor(
             user.id,
@@ -69,6 +77,26 @@ def resume(
             must_change_password=user.must_change_password,
             language=user.language,
         )
+
+
+SESSION_ENDED = N_("Your session has ended. Sign in again.")
+
+
+def revalidate(ctx: AppContext, actor: Actor | None, permission: Permission) -> Actor:
+    """The actor re-read from its session row, for work that runs outside a full rerun.
+
+    A deferred download or a self-refreshing fragment runs without app.py's per-rerun check, holding
+    the Actor of the last full rerun: this is that check (session alive, user active, role re-read)
+    plus the permission, before any service call. Raises AuthError or PermissionDenied. It is not
+    activity: a tab that refreshes itself must not keep an idle session alive.
+    """
+    fresh = None
+    if actor is not None and actor.session_id is not None:
+        fresh = resume(ctx, session_id=actor.session_id, ip=actor.ip, touch=False)
+    if fresh is None:
+        security_log.event("stale_session_refused", actor)
+        raise AuthError(SESSION_ENDED)
+    return require(fresh, permission)
 
 
 def redeem_ticket(ctx: AppContext, ticket: str) -> str | None:

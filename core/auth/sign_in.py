@@ -1,17 +1,18 @@
-"""Signing in and out: lockout, per-client limits, server-side sessions, cookie tickets."""
+"""Signing in: credentials, lockout (core.auth.lockout), server-side sessions, cookie tickets."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit, clock, security_log
 from core.access import Actor
+from core.auth import lockout
 from core.auth.passwords import dummy_hash, hash_cost, hash_password, verify_password
 from core.context import AppContext
 from core.errors import AuthError
@@ -19,7 +20,6 @@ from db.models import LoginAttempt, LoginTicket, User, UserSession
 
 INVALID_CREDENTIALS = "Invalid username or password."
 LOCKED = "Too many failed sign-in attempts. Try again in {minutes} minutes."
-CLIENT_LIMIT = 30  # failed attempts from one address per lockout window
 TICKET_SECONDS = 60
 
 
@@ -37,58 +37,35 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _window_start(ctx: AppContext, now: datetime) -> datetime:
-    return now - timedelta(minutes=ctx.settings.login_lockout_minutes)
-
-
-def _recent_failures(
-    session: Session, since: datetime, *, username: str | None = None, ip: str | None = None
-) -> int:
-    stmt = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.success.is_(False))
-    stmt = stmt.where(LoginAttempt.at >= since)
-    if username is not None:
-        stmt = stmt.where(LoginAttempt.username == username)
-    if ip is not None:
-        stmt = stmt.where(LoginAttempt.ip == ip)
-    return int(session.scalar(stmt) or 0)
-
-
-def _is_locked(ctx: AppContext, session: Session, user: User | None, username: str, ip: str | None) -> bool:
+def _is_locked(ctx: AppContext, session: Session, user: User | None, digest: str) -> bool:
     now = clock.now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        return True
-    since = _window_start(ctx, now)
-    if (
-        user is None
-        and _recent_failures(session, since, username=username) >= ctx.settings.login_max_failures
-    ):
-        return True  # unknown names lock the same way, so lockout reveals nothing
-    return bool(ip) and _recent_failures(session, since, ip=ip) >= CLIENT_LIMIT
+    if user is not None:
+        return user.locked_until is not None and user.locked_until > now
+    # Unknown names lock the same way, so lockout reveals nothing about which names exist.
+    since = lockout.window_start(ctx, now)
+    return lockout.recent_failures(session, since, username=digest) >= ctx.settings.login_max_failures
 
 
 def _record_failure(
-    ctx: AppContext, session: Session, user: User | None, username: str, ip: str | None
-) -> None:
-    now = clock.now()
-    session.add(LoginAttempt(username=username[:150], ip=ip, success=False, at=now))
+    ctx: AppContext, session: Session, user: User | None, digest: str, ip: str | None
+) -> bool:
+    """Count and record one failure; False when the account was locked meanwhile (not counted)."""
+    if user is not None and not lockout.count_failure(ctx, session, user.id, ip):
+        return False
+    # The typed name is often a mistyped password: only a known account's own name is kept verbatim.
+    name = user.username if user is not None else digest
+    session.add(LoginAttempt(username=name, ip=lockout.address_key(ip), success=False, at=clock.now()))
     audit.record(
         session,
         actor_id=user.id if user else None,
         action="login_failed",
         entity="user",
         entity_id=user.id if user else None,
-        after={"username": username[:150]},
+        after={"username": name},
         ip=ip,
     )
-    security_log.event("login_failed", username=username[:150], ip=ip)
-    if user is None:
-        return
-    user.failed_logins += 1
-    if user.failed_logins >= ctx.settings.login_max_failures:
-        user.locked_until = now + timedelta(minutes=ctx.settings.login_lockout_minutes)
-        user.failed_logins = 0
-        audit.record(session, actor_id=user.id, action="lockout", entity="user", entity_id=user.id, ip=ip)
-        security_log.event("lockout", username=user.username, ip=ip)
+    security_log.event("login_failed", username=name, ip=ip)
+    return True
 
 
 def _new_session(
@@ -125,7 +102,7 @@ def _succeed(
         user.password_hash = hash_password(password, ctx.settings.bcrypt_rounds)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     row, ticket = _new_session(ctx, session, user, ip, agent)
-    session.add(LoginAttempt(username=user.username, ip=ip, success=True, at=now))
+    session.add(LoginAttempt(username=user.username, ip=lockout.address_key(ip), success=True, at=now))
     audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id, ip=ip)
     actor = Actor(
         user.id, user.username, user.full_name, user.role, session_id=row.id, ip=ip, language=user.language
@@ -138,16 +115,23 @@ def login(
     ctx: AppContext, username: str, password: str, *, ip: str | None = None, agent: str | None = None
 ) -> LoginResult:
     """Check the credentials and open a session; one vague message for every failure."""
-    username = username.strip()
+    typed = lockout.normal_username(username)
+    digest = lockout.name_digest(ctx, typed)
+    lockout.slow_down(ctx, ip)
     with ctx.sessions.begin() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if _is_locked(ctx, session, user, username, ip):
+        user = session.scalar(select(User).where(User.username == typed))
+        refused = _is_locked(ctx, session, user, digest)
+        if not refused:
+            # Unknown users are checked against a dummy hash: one bcrypt either way.
+            ok = verify_password(
+                password, user.password_hash if user else dummy_hash(ctx.settings.bcrypt_rounds)
+            )
+            if user is not None and ok and user.active:
+                return _succeed(ctx, session, user, password, ip, agent)
+            refused = not _record_failure(ctx, session, user, digest, ip)
+        else:
             dummy_hash(ctx.settings.bcrypt_rounds)
-            security_log.event("login_refused_locked", username=username[:150], ip=ip)
-            raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
-        # Unknown users are checked against a dummy hash: one bcrypt either way.
-        ok = verify_password(password, user.password_hash if user else dummy_hash(ctx.settings.bcrypt_rounds))
-        if user is not None and ok and user.active:
-            return _succeed(ctx, session, user, password, ip, agent)
-        _record_failure(ctx, session, user, username, ip)
+    if refused:
+        security_log.event("login_refused_locked", username=user.username if user else digest, ip=ip)
+        raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
     raise AuthError(INVALID_CREDENTIALS)

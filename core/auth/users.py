@@ -14,12 +14,21 @@ from sqlalchemy.orm import Session
 from core import clock, security_log
 from core.access import Actor, Permission, require
 from core.auth.passwords import check_policy, hash_password, verify_password
-from core.auth.sessions import SessionInfo, active_sessions, revoke_all
+
+# Sessions are part of this module's API (pages call users.*); `x as x` marks the re-export.
+from core.auth.session_admin import SessionInfo as SessionInfo
+from core.auth.session_admin import revoke_all_sessions as revoke_all_sessions
+from core.auth.session_admin import revoke_session as revoke_session
+from core.auth.session_admin import sessions_of as sessions_of
+from core.auth.session_admin import sign_out_elsewhere as sign_out_elsewhere
+from core.auth.session_admin import wrong_current_password
+from core.auth.sessions import revoke_all
+from core.auth.sign_in import LOCKED
 from core.cleaning import clean_email, clean_text
 from core.context import AppContext
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import AuthError, Conflict, InvalidInput, NotFound
 from core.i18n import LANGUAGES, N_
-from db.models import Role, User, UserSession
+from db.models import Role, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -187,26 +196,6 @@ def unlock(ctx: AppContext, *, actor: Actor, user_id: int) -> UserRow:
         return _row(user)
 
 
-def sessions_of(ctx: AppContext, *, actor: Actor, user_id: int) -> list[SessionInfo]:
-    """A user's live sessions (admins: anyone's; everyone: their own)."""
-    if user_id != actor.user_id:
-        require(actor, Permission.MANAGE_USERS)
-    with ctx.sessions.begin() as session:
-        return active_sessions(session, ctx, user_id)
-
-
-def revoke_session(ctx: AppContext, *, actor: Actor, session_id: int) -> None:
-    """End one session (admins: anyone's; everyone: their own)."""
-    with ctx.change(actor) as change:
-        row = change.session.get(UserSession, session_id)
-        if row is None:
-            raise NotFound("No such session.")
-        if row.user_id != actor.user_id:
-            require(actor, Permission.MANAGE_USERS)
-        row.revoked_at = row.revoked_at or clock.now()
-        change.audit("session.revoke", "session", row.id)
-
-
 def profile(ctx: AppContext, *, actor: Actor) -> UserRow:
     """The signed-in user's own record."""
     with ctx.sessions.begin() as session:
@@ -248,11 +237,20 @@ def set_language(ctx: AppContext, *, actor: Actor, language: str) -> None:
 def change_password(
     ctx: AppContext, *, actor: Actor, current: str, new: str, repeated: str | None = None
 ) -> int:
-    """Change one's own password (current one required); other sessions end. Returns how many."""
+    """Change one's own password (current one required); other sessions end. Returns how many.
+
+    A wrong current password counts as a failed sign-in (audited, locks the account at the limit and
+    then ends its sessions): a stolen session cannot guess its way to the password.
+    """
     with ctx.change(actor) as change:
         user = _get(change.session, actor.person)
-        if not verify_password(current, user.password_hash):
-            raise InvalidInput("The current password is not correct.")
+        if user.locked_until is not None and user.locked_until > clock.now():
+            raise AuthError(LOCKED.format(minutes=ctx.settings.login_lockout_minutes))
+        right = verify_password(current, user.password_hash)
+    if not right:
+        wrong_current_password(ctx, actor)
+    with ctx.change(actor) as change:
+        user = _get(change.session, actor.person)
         if new == current:
             raise InvalidInput("The new password must differ from the current one.")
         if repeated is not None and repeated != new:
@@ -263,14 +261,6 @@ def change_password(
         ended = revoke_all(change.session, user.id, keep_session_id=actor.session_id)
         change.audit("user.password_change", "user", user.id)
     security_log.event("password_change", actor, other_sessions_ended=ended)
-    return ended
-
-
-def sign_out_elsewhere(ctx: AppContext, *, actor: Actor) -> int:
-    """End all of one's sessions except this one."""
-    with ctx.change(actor) as change:
-        ended = revoke_all(change.session, actor.person, keep_session_id=actor.session_id)
-        change.audit("session.revoke_others", "user", actor.user_id, after={"ended": ended})
     return ended
 
 

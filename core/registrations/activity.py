@@ -63,10 +63,14 @@ def _count_all(session: Session) -> dict[str, object]:
 
 
 def headline_counts(ctx: AppContext, *, actor: Actor) -> HomeCounts:
-    """Headline counts, cached until a registration, student or posting changes."""
+    """Headline counts, cached until a registration, student or posting changes.
+
+    Registration counts only for roles that may see registrations (staff keep postings and companies).
+    """
     require(actor, Permission.VIEW_HOME)
     raw: dict[str, Any] = ctx.cached(("registrations", "students", "postings"), "home.counts", {}, _count_all)
-    by_status = {str(k): int(v) for k, v in dict(raw["by_status"]).items()}
+    shown = actor.can(Permission.VIEW_REGISTRATION)
+    by_status = {str(k): int(v) for k, v in dict(raw["by_status"]).items()} if shown else {}
     return HomeCounts(
         students=int(raw["students"]),
         companies=int(raw["companies"]),
@@ -77,8 +81,8 @@ def headline_counts(ctx: AppContext, *, actor: Actor) -> HomeCounts:
 
 
 def latest_activity(ctx: AppContext, *, actor: Actor, limit: int = 15) -> list[Activity]:
-    """The newest timeline events across all registrations."""
-    require(actor, Permission.VIEW_HOME)
+    """The newest timeline events across all registrations (advisors: their advisees')."""
+    require(actor, Permission.VIEW_REGISTRATION)
     limit = max(1, min(limit, 100))
     who = aliased(User)
     stmt = (

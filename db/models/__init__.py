@@ -1,6 +1,6 @@
 """All tables; importing this package registers them on `Base.metadata`."""
 
-from db.models.accounts import AuditEntry, LoginAttempt, LoginTicket, User, UserSession
+from db.models.accounts import AuditChain, AuditEntry, LoginAttempt, LoginTicket, User, UserSession
 from db.models.api import ApiClient, IdempotencyKey
 from db.models.base import Base, utcnow
 from db.models.courses import Course, CourseSection, section_committee
@@ -33,6 +33,7 @@ from db.models.registrations import (
 
 __all__ = [
     "ApiClient",
+    "AuditChain",
     "AuditEntry",
     "Base",
     "ChangeCounter",

@@ -90,6 +90,8 @@ class AuditEntry(Base):
         Index("ix_audit_log_entity", "entity", "entity_id"),
         Index("ix_audit_log_action_at", "action", "at"),
         Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor_at", "actor_id", "at"),
+        Index("ix_audit_log_entity_at", "entity", "at"),
         MYSQL_TABLE_ARGS,
     )
 
@@ -104,3 +106,18 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The hash chain (core.audit): the previous row's hash, and this row's over it and its content.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The head of the audit hash chain: one row, locked by each audited commit as its last step."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (MYSQL_TABLE_ARGS,)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_id: Mapped[int | None] = mapped_column(Integer)
+    last_hash: Mapped[str | None] = mapped_column(String(64))

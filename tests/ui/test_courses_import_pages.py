@@ -207,3 +207,35 @@ def test_student_codes_phones_and_section_labels_are_checked(
     at.file_uploader(key="im_file1").set_value(("r.csv", regs, "text/csv")).run()
     assert not at.error, [e.value for e in at.error]
     assert at.metric[0].value == "1"
+
+
+def test_an_upload_is_parsed_once_however_often_the_page_reruns(
+    ctx: AppContext, session_for, monkeypatch
+) -> None:
+    """Parsing a big sheet on every rerun was a CPU sink: the preview is kept per upload."""
+    from core import imports
+
+    calls: list[str] = []
+    real = imports.preview_import
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["filename"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "preview_import", counted)
+    with ctx.sessions.begin() as s:
+        f.program(s, faculty_id=f.faculty(s, code="ENG"), code="CPE")
+    at = signed_in(session_for("coordinator"), PAGES[1])
+    bad = (HEAD + "\n6500000001,ก,ข,A,B,nope,,ENG,CPE,9,\n").encode()
+    at.file_uploader(key="im_file0").set_value(("s.csv", bad, "text/csv")).run()
+    at.run()
+    at.run()
+    assert calls == ["s.csv"] and "2 problems found" in texts(at)
+    good = (HEAD + "\n6500000001,ก,ข,A,B,a@x.th,,ENG,CPE,4,3.00\n").encode()
+    at.file_uploader(key="im_file0").set_value(("s.csv", good, "text/csv")).run()
+    at.run()
+    assert calls == ["s.csv", "s.csv"] and "im_commit" in {b.key for b in at.button}
+    refused = b"\x00\xff not a sheet"
+    at.file_uploader(key="im_file0").set_value(("t.xlsx", refused, "application/octet-stream")).run()
+    at.run()
+    assert calls[-1] == "t.xlsx" and len(calls) == 3 and "cannot be read" in texts(at)

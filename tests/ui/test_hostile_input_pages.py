@@ -173,3 +173,64 @@ def test_no_page_allows_raw_html() -> None:
                 assert path.name == "app.py" and ast.unparse(call.args[0]).startswith("web.post_script("), (
                     name
                 )
+
+
+def test_chart_helper_escapes_every_shown_text_in_one_place() -> None:
+    """Any chart, present or future, goes through figure(): names and titles reach plotly escaped."""
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from pages import _charts as charts
+
+    link = '<a href="https://evil.example">click</a>'
+    bars = go.Bar(y=[link, "plain"], x=[1, 2], name=link, text=[link, "t"], orientation="h")
+    spec = charts.figure(
+        [bars, {"type": "scatter", "x": [link], "y": [3]}], link, link, link
+    ).to_plotly_json()
+    shown = [spec["layout"]["title"]["text"], spec["layout"]["xaxis"]["title"]["text"]]
+    for trace in spec["data"]:
+        shown += [
+            str(v)
+            for f in charts.TEXT_FIELDS
+            for v in ([trace[f]] if isinstance(trace.get(f), str) else trace.get(f) or [])
+        ]
+    assert shown and not any("<a" in text for text in shown)
+    assert '&lt;a href="https://evil.example"&gt;click&lt;/a&gt;' in shown
+    # An approver's own full name (every user controls it) on the approver chart:
+    frame = pd.DataFrame(
+        {
+            "state": ["submitted"],
+            "approver": [link],
+            "median_days": [2.0],
+            "stands_out": [True],
+            "transitions": [3],
+        }
+    )
+    approvers = charts.approver_times(frame, "submitted").to_plotly_json()
+    assert not any("<a" in str(y) for y in approvers["data"][0]["y"])
+
+
+def test_download_names_are_set_by_the_server_in_plain_ascii() -> None:
+    """ASVS V5.4.1/V5.4.2: every download's file name is a literal (or a literal around a fixed format
+    name), never user text, so the Content-Disposition name needs no encoding."""
+    import re
+
+    safe = re.compile(r"^[a-z0-9._-]+$")
+    seen = 0
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for call in _calls(path):
+            if not ast.unparse(call.func).endswith("download_button"):
+                continue
+            given = {k.arg: k.value for k in call.keywords}
+            name = given.get("file_name", call.args[2] if len(call.args) > 2 else None)
+            assert name is not None, f"{path.name}:{call.lineno} has no server-set file name"
+            if isinstance(name, ast.Constant):
+                literal = str(name.value)
+            else:  # an f-string: its text parts are literals, its fields fixed names (fmt, kind)
+                assert isinstance(name, ast.JoinedStr), f"{path.name}:{call.lineno}"
+                fields = [v.value for v in name.values if isinstance(v, ast.FormattedValue)]
+                assert all(isinstance(f, ast.Name) and f.id in {"fmt", "kind"} for f in fields), path.name
+                literal = "".join(str(v.value) for v in name.values if isinstance(v, ast.Constant)) + "x"
+            assert safe.match(literal), f"{path.name}:{call.lineno}: {literal!r}"
+            seen += 1
+    assert seen >= 8

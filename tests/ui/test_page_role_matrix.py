@@ -135,3 +135,13 @@ def test_every_page_file_is_in_the_matrix() -> None:
     pages = Path(__file__).resolve().parents[2] / "pages"
     on_disk = {f"pages/{p.name}" for p in pages.glob("*.py") if not p.name.startswith("_")}
     assert on_disk - {"pages/login.py"} <= set(SPECS)
+
+
+def test_staff_home_shows_no_registration_activity(ctx: AppContext, session_for) -> None:
+    """Staff cover postings: Home shows them postings and companies, never students or status changes."""
+    staff = session_for(Role.STAFF)
+    seed(ctx, session_for(Role.ADVISOR).user_id)
+    at = signed_in(staff, "pages/home.py")
+    assert not at.exception, at.exception
+    assert not seed_visible(at) and "Latest activity" not in texts(at) and not at.dataframe
+    assert {m.label for m in at.metric} == {"Students", "Companies", "Open postings"}

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core import auth, clock
-from core.auth import sessions, sign_in, users
+from core.auth import lockout, sessions, sign_in, users
 from core.context import AppContext
-from core.errors import AuthError
-from db.models import AuditEntry, LoginTicket, Role, UserSession
+from core.errors import AuthError, InvalidInput
+from db.models import AuditEntry, LoginAttempt, LoginTicket, Role, UserSession
 from tests.conftest import TEST_PASSWORD
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -71,14 +71,60 @@ def test_unknown_usernames_lock_too(ctx: AppContext, frozen) -> None:
         auth.login(ctx, "ghost", "whatever password it is")
 
 
-def test_per_client_limit(ctx: AppContext, make_actor, frozen) -> None:
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the per-address slow-down instead of sleeping."""
+    waited: list[float] = []
+    monkeypatch.setattr(clock, "pause", waited.append)
+    return waited
+
+
+def test_sprayed_address_slows_down_but_admits_a_right_password(
+    ctx: AppContext, make_actor, frozen, pauses
+) -> None:
+    """A campus behind one NAT address: a sprayer slows that address, never locks out colleagues."""
     make_actor(Role.STAFF, "victim")
-    for i in range(sign_in.CLIENT_LIMIT):
-        with pytest.raises(AuthError):
+    for i in range(30):
+        with pytest.raises(AuthError, match="Invalid"):
             auth.login(ctx, f"user{i}x", "spray password attempt", ip="203.0.113.9")
-    with pytest.raises(AuthError, match="Too many"):
-        auth.login(ctx, "victim", TEST_PASSWORD, ip="203.0.113.9")
-    assert auth.login(ctx, "victim", TEST_PASSWORD, ip="198.51.100.1").actor.username == "victim"
+    assert auth.login(ctx, "victim", TEST_PASSWORD, ip="203.0.113.9").actor.username == "victim"
+    assert len(pauses) == 31 - lockout.ADDRESS_FREE_FAILURES
+    assert pauses == sorted(pauses) and pauses[0] < pauses[-1] == lockout.ADDRESS_MAX_DELAY_S
+    auth.login(ctx, "victim", TEST_PASSWORD, ip="198.51.100.1")  # another address: no wait
+    assert len(pauses) == 31 - lockout.ADDRESS_FREE_FAILURES
+
+
+def test_clients_without_an_address_are_limited_too(ctx: AppContext, frozen, pauses) -> None:
+    for i in range(lockout.ADDRESS_FREE_FAILURES + 2):
+        with pytest.raises(AuthError):
+            auth.login(ctx, f"nobody{i}", "spray password attempt", ip=None)
+    assert pauses and pauses[-1] > pauses[0] > 0
+
+
+def test_address_delay_grows_and_is_capped() -> None:
+    free = lockout.ADDRESS_FREE_FAILURES
+    delays = [lockout.address_delay(n) for n in range(free + 10)]
+    assert delays[:free] == [0.0] * free
+    assert delays[free] == lockout.ADDRESS_FIRST_DELAY_S and delays[free + 1] == 2 * delays[free]
+    assert max(delays) == lockout.ADDRESS_MAX_DELAY_S
+
+
+def test_username_is_nfkc_case_folded(ctx: AppContext, make_actor, frozen) -> None:
+    make_actor(Role.STAFF, "somchai")
+    assert auth.login(ctx, "\uff33\uff4f\uff4dchai ", TEST_PASSWORD).actor.username == "somchai"
+    assert auth.login(ctx, "SOMCHAI", TEST_PASSWORD).actor.username == "somchai"
+
+
+def test_failed_sign_in_keeps_no_typed_name(ctx: AppContext, frozen, caplog) -> None:
+    """People type their password into the username box: it must not land in logs or tables."""
+    caplog.set_level("INFO", logger="ims.security")
+    with pytest.raises(AuthError):
+        auth.login(ctx, "Tr0ub4dor&3-secret", "whatever password it is", ip="10.0.0.5")
+    assert "tr0ub4dor" not in caplog.text.lower()
+    with ctx.sessions.begin() as s:
+        stored = [str(a.after) for a in s.scalars(select(AuditEntry))]
+        stored += [a.username for a in s.scalars(select(LoginAttempt))]
+    assert stored and not any("tr0ub4dor" in text.lower() for text in stored)
 
 
 def test_inactive_user_cannot_sign_in(ctx: AppContext, make_actor, frozen) -> None:
@@ -165,10 +211,83 @@ def test_security_events_are_audited_without_secrets(ctx: AppContext, make_actor
     caplog.set_level("INFO", logger="ims.security")
     with pytest.raises(AuthError):
         auth.login(ctx, "audited\nFAKE login ok", "a wrong password value")
-    auth.login(ctx, "audited", TEST_PASSWORD)
+    auth.login(ctx, "audited", TEST_PASSWORD, ip="192.0.2.10")
     with ctx.sessions.begin() as s:
         actions = dict(s.execute(select(AuditEntry.action, func.count()).group_by(AuditEntry.action)).all())
     assert actions.get("login") == 1 and actions.get("login_failed") == 1
     text = caplog.text
     assert TEST_PASSWORD not in text and "a wrong password value" not in text
     assert all(line.count('"event"') <= 1 for line in text.splitlines())  # no forged lines
+    import json
+
+    # ASVS V16.2.1: each event says when (UTC), where (address), who and what.
+    signed_in = next(
+        json.loads(r.getMessage()) for r in caplog.records if '"event": "login"' in r.getMessage()
+    )
+    assert signed_in["at"].endswith("+00:00") and signed_in["ip"] == "192.0.2.10"
+    assert signed_in["user"] == "audited" and signed_in["user_id"] is not None
+
+
+def test_current_password_guesses_are_limited_and_audited(ctx: AppContext, make_actor, frozen) -> None:
+    """A stolen session guessing the current password: counted like sign-ins, locks, ends the sessions."""
+    make_actor(Role.STAFF, "guessed")
+    actor = auth.login(ctx, "guessed", TEST_PASSWORD).actor
+    new = "a brand new passphrase for me"
+    for _ in range(ctx.settings.login_max_failures - 1):
+        with pytest.raises(InvalidInput, match="current password is not correct"):
+            users.change_password(ctx, actor=actor, current="a wrong guess at it", new=new)
+    assert sessions.resume(ctx, session_id=actor.session_id) is not None
+    with pytest.raises(AuthError, match="Too many"):
+        users.change_password(ctx, actor=actor, current="the last wrong guess", new=new)
+    assert sessions.resume(ctx, session_id=actor.session_id) is None
+    with pytest.raises(AuthError, match="Too many"):
+        users.change_password(ctx, actor=actor, current=TEST_PASSWORD, new=new)
+    with pytest.raises(AuthError, match="Too many"):
+        auth.login(ctx, "guessed", TEST_PASSWORD)
+    with ctx.sessions.begin() as s:
+        actions = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(actor.user_id))).all()
+    assert actions.count("user.password_change_failed") == ctx.settings.login_max_failures
+    assert actions.count("lockout") == 1 and "user.password_change" not in actions
+
+
+def test_sql_errors_carry_no_parameter_values(ctx: AppContext) -> None:
+    """hide_parameters: a failed statement's message (logged, shown in tracebacks) holds no values."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    secret = "hunter2-parameter-value"
+    with pytest.raises(DBAPIError) as failed, ctx.sessions.begin() as s:
+        s.execute(text("SELECT no_such_column FROM users WHERE username = :u"), {"u": secret})
+    assert secret not in str(failed.value) and "hidden" in str(failed.value)
+
+
+def test_a_two_year_old_password_still_signs_in(ctx: AppContext, make_actor, frozen) -> None:
+    """ASVS V6.2.10: no forced periodic rotation; age alone never expires or flags a password."""
+    from sqlalchemy import update
+
+    from db.models import User
+
+    user = make_actor(Role.STAFF, "steady")
+    with ctx.sessions.begin() as s:
+        s.execute(
+            update(User).where(User.id == user.user_id).values(password_changed_at=T0 - timedelta(days=730))
+        )
+    result = auth.login(ctx, "steady", TEST_PASSWORD)
+    assert result.actor.username == "steady" and not result.must_change_password
+
+
+def test_a_self_refreshing_tab_does_not_keep_an_idle_session_alive(
+    ctx: AppContext, make_actor, frozen
+) -> None:
+    """The monitoring fragment re-checks the session every 5 s; that is not the user's activity."""
+    from core.access import Permission
+
+    make_actor(Role.ADMIN, "watcher")
+    actor = auth.login(ctx, "watcher", TEST_PASSWORD).actor
+    for minutes in range(5, 30, 5):
+        frozen(timedelta(minutes=minutes))
+        assert auth.revalidate(ctx, actor, Permission.VIEW_MONITORING).user_id == actor.user_id
+    frozen(timedelta(minutes=30, seconds=1))
+    with pytest.raises(AuthError):
+        auth.revalidate(ctx, actor, Permission.VIEW_MONITORING)
+    assert sessions.resume(ctx, session_id=actor.session_id) is None

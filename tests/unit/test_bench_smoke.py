@@ -188,3 +188,15 @@ def test_the_api_case_times_each_endpoint_against_a_server_and_leaves_the_data_a
     ]  # fmt: skip
     assert all(r.raw_median_ms and r.median_ms and " 0 errors" in r.note for r in rows), rows
     assert table_counts(ctx.db.engine) == before
+
+
+def test_the_audit_viewer_target_is_judged_on_both_pages() -> None:
+    rows = [
+        Row("mariadb", "audit.page1", "core", 30, 3.0, 5.0, 1.0, 3.0, "1 stmts"),
+        Row("mariadb", "audit.page1000", "core", 30, 60.0, 70.0, 1.0, 60.0, "1 stmts; walk"),
+    ]
+    report = targets(rows)
+    assert (
+        "NOT MET audit viewer page 1 and page 1,000 at 1M entries <= 50 ms [mariadb]: 1/2; missed: audit.page1000"
+        in report
+    )

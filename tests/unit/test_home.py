@@ -79,3 +79,19 @@ def test_counts_and_activity(ctx, make_actor) -> None:
     assert everyone[0].student_name == "สมชาย ใจดี0"
     mine = home.latest_activity(ctx, actor=advisor)
     assert [e.student_code for e in mine] == ["65000"]
+
+
+def test_staff_home_holds_no_registration_activity(ctx, make_actor) -> None:
+    """Staff cover postings only: no student codes, names or status changes, no registration counts."""
+    import pytest
+
+    from core.errors import PermissionDenied
+
+    advisor = make_actor(Role.ADVISOR, "adv3")
+    staff = make_actor(Role.STAFF, "poster")
+    _seed(ctx, advisor.user_id, advisor.user_id)
+    with pytest.raises(PermissionDenied):
+        home.latest_activity(ctx, actor=staff)
+    counts = home.headline_counts(ctx, actor=staff)
+    assert (counts.companies, counts.open_postings) == (1, 1)
+    assert counts.by_status == {} and counts.registrations == 0

@@ -290,3 +290,47 @@ def test_each_template_carries_one_example_row_that_imports_cleanly(
         preview = imports.preview_import(ctx, actor=office, kind=kind, data=template(kind), filename="t.csv")
         assert not preview.errors and preview.created == 1, preview.errors
         _commit(ctx, office, kind, template(kind).decode("utf-8-sig"))
+
+
+def _declared_wide(rows: list[list[object]], ref: str) -> bytes:
+    """An .xlsx with these rows whose sheet claims the dimension `ref` (the writer's word, not its data)."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain, hostile = io.BytesIO(), io.BytesIO()
+    book.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), body)
+            dst.writestr(item, body)
+    return hostile.getvalue()
+
+
+def test_excel_declaring_a_huge_extent_is_read_only_as_far_as_its_data() -> None:
+    """4.9 KB declaring 1,000 x 16,384 cells took 1.3 s: rows are now as wide as the header, no padding."""
+    from core.imports import parse as import_parse
+
+    data = _declared_wide(
+        [["student_code", "name"], ["6500001", "Somchai"], [None, None, "far", "right"]], "A1:XFD1000"
+    )
+    assert len(data) < 10_000
+    parsed = import_parse.parse_file(data, "wide.xlsx")
+    assert parsed.header == ("student_code", "name")
+    assert [cells for _line, cells in parsed.rows] == [("6500001", "Somchai")]
+
+
+def test_excel_data_beyond_a_long_empty_stretch_is_not_read(monkeypatch) -> None:
+    """Empty rows count towards the bound: a long empty stretch ends the data."""
+    from core.imports import parse as import_parse
+
+    monkeypatch.setattr(import_parse, "MAX_EMPTY_RUN", 5)
+    rows: list[list[object]] = [["student_code"], ["6500001"], *[[None]] * 5, ["6500002"]]
+    parsed = import_parse.parse_file(_declared_wide(rows, "A1:A1048576"), "gap.xlsx")
+    assert [cells for _line, cells in parsed.rows] == [("6500001",)]

@@ -105,7 +105,7 @@ def test_profile_and_password_change_end_other_sessions(ctx, make_actor) -> None
     assert sessions.resume(ctx, session_id=elsewhere.session_id) is None
     assert sessions.resume(ctx, session_id=here.session_id) is not None
     third = auth.login(ctx, "manee", "a brand new passphrase").actor
-    assert users.sign_out_elsewhere(ctx, actor=third) == 1
+    assert users.sign_out_elsewhere(ctx, actor=third, password="a brand new passphrase") == 1
     with pytest.raises(PermissionDenied):
         users.sessions_of(ctx, actor=third, user_id=third.user_id + 999)
 
@@ -135,3 +135,70 @@ def test_dashboards_show_a_new_name_or_user_at_once(ctx, make_actor) -> None:
     assert user_names(ctx)[here.user_id] == "สมชาย ใจดี"
     row, _ = users.create_user(ctx, actor=admin, username="newbie", full_name="น้องใหม่", role="advisor")
     assert user_names(ctx)[row.id] == "น้องใหม่"
+
+
+def test_signing_out_elsewhere_needs_the_password(ctx, make_actor) -> None:
+    """ASVS V7.5.2: re-authenticate before ending one's other sessions; a wrong try counts and is audited."""
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+
+    make_actor(Role.STAFF, "careful")
+    here = auth.login(ctx, "careful", TEST_PASSWORD).actor
+    elsewhere = auth.login(ctx, "careful", TEST_PASSWORD).actor
+    with pytest.raises(InvalidInput, match="current password"):
+        users.sign_out_elsewhere(ctx, actor=here, password="not my password at all")
+    assert sessions.resume(ctx, session_id=elsewhere.session_id) is not None
+    assert users.sign_out_elsewhere(ctx, actor=here, password=TEST_PASSWORD) == 1
+    assert sessions.resume(ctx, session_id=elsewhere.session_id) is None
+    assert sessions.resume(ctx, session_id=here.session_id) is not None
+    with ctx.sessions.begin() as s:
+        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == here.user_id)))
+    assert "user.password_change_failed" in actions and "session.revoke_others" in actions
+
+
+def test_admin_ends_every_users_sessions_but_their_own(ctx, make_actor, capsys) -> None:
+    """ASVS V7.4.5: after an incident, one action (or `manage.py revoke-sessions`) signs everyone out."""
+    make_actor(Role.ADMIN, "incident")
+    make_actor(Role.STAFF, "someone")
+    admin = auth.login(ctx, "incident", TEST_PASSWORD).actor
+    others = [auth.login(ctx, "someone", TEST_PASSWORD).actor for _ in range(3)]
+    admin_elsewhere = auth.login(ctx, "incident", TEST_PASSWORD).actor
+    with pytest.raises(PermissionDenied):
+        users.revoke_all_sessions(ctx, actor=others[0])
+    assert users.revoke_all_sessions(ctx, actor=admin) == 4
+    assert all(sessions.resume(ctx, session_id=o.session_id) is None for o in [*others, admin_elsewhere])
+    assert sessions.resume(ctx, session_id=admin.session_id) is not None
+    assert manage.main(["revoke-sessions"]) == 0
+    assert "Ended 1 sessions" in capsys.readouterr().out
+    assert sessions.resume(ctx, session_id=admin.session_id) is None
+
+
+def test_each_view_returns_only_its_documented_fields(ctx, make_actor) -> None:
+    """ASVS V8.2.3 (field-level access): the fields docs/security.md lists per view, and no more; no
+    view ever carries a hash, a token, the failed-attempt counter or a student's contact details."""
+    import dataclasses
+
+    from core import audit_trail, registrations
+    from core.auth import SessionInfo, UserRow
+
+    secret = {
+        "password_hash",
+        "token_hash",
+        "failed_logins",
+        "locked_until",
+        "phone",
+        "email_student",
+        "gpax",
+    }
+    assert {f.name for f in dataclasses.fields(UserRow)} == {
+        "id", "username", "full_name", "email", "role", "active", "locked", "must_change_password", "last_login_at"
+    }  # fmt: skip
+    assert {f.name for f in dataclasses.fields(SessionInfo)} == {
+        "id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"
+    }  # fmt: skip
+    admin = make_actor(Role.ADMIN)
+    assert list(audit_trail.list_entries(ctx, actor=admin).rows.columns) == list(audit_trail.COLUMNS)
+    for role in (Role.COORDINATOR, Role.ADVISOR):
+        columns = set(registrations.list_queue(ctx, actor=make_actor(role)).rows.columns)
+        assert columns and not columns & secret, role

@@ -77,10 +77,20 @@ def test_websocket_traffic_passes_through_untouched() -> None:
     assert sent == [{"type": "websocket.accept"}] and seen[0]["type"] == "websocket"
 
 
-def _post(path: str, body: bytes = b"", cookie: str | None = None, scheme: str = "http") -> Response:
+SAME_ORIGIN = [(b"origin", b"http://ims.example.ac.th")]
+
+
+def _post(
+    path: str,
+    body: bytes = b"",
+    cookie: str | None = None,
+    scheme: str = "http",
+    sender: list[tuple[bytes, bytes]] | None = None,
+) -> Response:
     from web import cookies as app
 
     headers = [(b"host", b"ims.example.ac.th"), (b"content-type", b"application/x-www-form-urlencoded")]
+    headers += SAME_ORIGIN if sender is None else sender
     if cookie is not None:
         headers.append((b"cookie", f"{app.COOKIE}={cookie}".encode()))
     scope = {"type": "http", "scheme": scheme, "method": "POST", "path": path, "headers": headers}
@@ -155,6 +165,55 @@ def test_logout_route_revokes_the_cookie_session_on_the_server(ctx: AppContext, 
     assert sessions.resume(ctx, session_id=result.actor.session_id) is None
 
 
+CROSS_SITE = {
+    "fetch metadata cross-site": [
+        (b"sec-fetch-site", b"cross-site"),
+        (b"origin", b"http://ims.example.ac.th"),
+    ],
+    "fetch metadata same-site": [(b"sec-fetch-site", b"same-site")],
+    "another origin": [(b"origin", b"https://evil.example.com")],
+    "look-alike origin": [(b"origin", b"http://ims.example.ac.th.evil.example.com")],
+    "opaque origin": [(b"origin", b"null")],
+    "no origin at all": [],
+}
+
+
+def test_login_csrf_cross_site_ticket_posts_are_refused(ctx: AppContext, make_actor) -> None:
+    """Another site posting the attacker's unused ticket must not sign the victim's browser in."""
+    make_actor(Role.STAFF, "attacker")
+    ticket = auth.login(ctx, "attacker", TEST_PASSWORD).ticket
+    for name, sender in CROSS_SITE.items():
+        response = _post("/auth/session", f"t={ticket}".encode(), sender=sender)
+        assert response.status_code == 403 and _set_cookie(response) == [], name
+    same = [(b"sec-fetch-site", b"same-origin")]
+    assert _post("/auth/session", f"t={ticket}".encode(), sender=same).status_code == 204  # still unused
+
+
+def test_cross_site_logout_is_refused(ctx: AppContext, make_actor) -> None:
+    make_actor(Role.STAFF, "stays")
+    token = sessions.redeem_ticket(ctx, auth.login(ctx, "stays", TEST_PASSWORD).ticket)
+    for name, sender in CROSS_SITE.items():
+        response = _post("/auth/logout", cookie=token, sender=sender)
+        assert response.status_code == 403 and _set_cookie(response) == [], name
+    assert sessions.resume(ctx, token=token) is not None
+
+
+def test_ticket_form_parser_is_bounded(ctx: AppContext, make_actor) -> None:
+    """1,000 fields of up to 1 MB each were accepted; the ticket form is now a few hundred bytes."""
+    make_actor(Role.STAFF, "bounded")
+    ticket = auth.login(ctx, "bounded", TEST_PASSWORD).ticket
+    hostile = {
+        "one huge field": b"t=" + b"A" * (2 * 1024 * 1024),
+        "many small fields": b"&".join(b"f%d=1" % i for i in range(1000)),
+        "huge name": b"A" * 10_000 + b"=1",
+        "ticket plus padding": f"t={ticket}&pad=".encode() + b"B" * 1000,
+    }
+    for name, body in hostile.items():
+        response = _post("/auth/session", body)
+        assert response.status_code == 413 and _set_cookie(response) == [], name
+    assert _post("/auth/session", f"t={ticket}".encode()).status_code == 204  # never consumed
+
+
 def test_server_connections_send_at_once_without_nagle(monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     import asyncio.base_events
 
@@ -170,3 +229,56 @@ def test_server_connections_send_at_once_without_nagle(monkeypatch, caplog) -> N
     assert not server.nodelay_effective()
     assert server.disable_nagle() is False
     assert "TCP_NODELAY did not take effect" in caplog.text
+
+
+def test_agent_api_is_off_by_an_option_streamlit_knows() -> None:
+    """A misspelt option would be ignored silently: check the name against Streamlit's own options."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+
+    settings = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["enableAgentApi"] is False
+    assert "server.enableAgentApi" in config._config_options_template
+
+
+def test_streamlit_metrics_and_agent_paths_are_closed_in_app() -> None:
+    from web.closed_paths import ClosedPathsMiddleware
+
+    seen: list[str] = []
+
+    async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await Response(status_code=200)(scope, receive, send)
+
+    def status(path: str) -> int:
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+        asyncio.run(ClosedPathsMiddleware(inner)(scope, receive, send))
+        return int(sent[0]["status"])
+
+    for path in ("/_stcore/metrics", "/_stcore/agent/interact", "/_stcore/agent/mcp"):
+        assert status(path) == 404, path
+    for path in ("/_stcore/health", "/metrics", "/_stcore/metricsx", "/"):
+        assert status(path) == 200, path
+    assert "/_stcore/metrics" not in seen
+
+
+def test_production_config_hides_errors_and_sends_nothing_out() -> None:
+    """ASVS V13.4.2 (no debug output to users) and V14.2.3 (no usage data to third parties)."""
+    import tomllib
+    from pathlib import Path
+
+    settings = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["showErrorDetails"] == "none"
+    assert settings["client"]["toolbarMode"] == "viewer"
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["server"]["enableXsrfProtection"] is True and settings["server"]["enableCORS"] is True
