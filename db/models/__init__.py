@@ -4,13 +4,16 @@ from db.models.accounts import AuditEntry, LoginAttempt, LoginTicket, User, User
 from db.models.api import ApiClient, IdempotencyKey
 from db.models.base import Base, utcnow
 from db.models.courses import Course, CourseSection, section_committee
+from db.models.documents import CourseDocumentType, Document, DocumentChunk, DocumentType
 from db.models.enums import (
     CourseKind,
     CourseResult,
     DocumentLanguage,
+    DocumentStatus,
     EvaluationStatus,
     EvaluatorKind,
     Grading,
+    MailStatus,
     PostingStatus,
     RegistrationStatus,
     Role,
@@ -19,6 +22,7 @@ from db.models.enums import (
     Vote,
     WorkMode,
 )
+from db.models.mail import EvaluationLink, OutboxMail, SenderLease
 from db.models.org import Faculty, Program, Student
 from db.models.placements import Evaluation, EvaluationCriterion, EvaluationForm, Placement, Visit, VisitPhoto
 from db.models.postings import Company, Internship, internship_programs
@@ -39,13 +43,19 @@ __all__ = [
     "CommitteeVote",
     "Company",
     "Course",
+    "CourseDocumentType",
     "CourseKind",
     "CourseResult",
     "CourseSection",
+    "Document",
+    "DocumentChunk",
     "DocumentLanguage",
+    "DocumentStatus",
+    "DocumentType",
     "Evaluation",
     "EvaluationCriterion",
     "EvaluationForm",
+    "EvaluationLink",
     "EvaluationStatus",
     "EvaluatorKind",
     "Faculty",
@@ -54,6 +64,8 @@ __all__ = [
     "Internship",
     "LoginAttempt",
     "LoginTicket",
+    "MailStatus",
+    "OutboxMail",
     "Placement",
     "PostingStatus",
     "Program",
@@ -63,6 +75,7 @@ __all__ = [
     "RegistrationEvent",
     "RegistrationStatus",
     "Role",
+    "SenderLease",
     "Student",
     "User",
     "UserSession",
