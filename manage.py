@@ -4,6 +4,7 @@
     python manage.py demo [--size small|large] [--if-empty] [--reset] [--seed N] [--today YYYY-MM-DD]
     python manage.py create-user USERNAME --role ROLE [--full-name NAME] [--email EMAIL]
     python manage.py reset-password USERNAME
+    python manage.py send-mail [--once]
 
 Passwords are read from the terminal (not echoed) or, when piped, from standard input, and must
 pass the same policy as in the app. This is how the first admin is made.
@@ -67,6 +68,27 @@ def _account(args: argparse.Namespace) -> int:
     return 0
 
 
+def _send_mail(args: argparse.Namespace) -> int:
+    import os
+    import socket
+    import time
+
+    from core import mail
+
+    ctx = app_context()
+    if not ctx.settings.smtp_url:
+        print("error: SMTP_URL is not set; mails stay in the outbox.", file=sys.stderr)
+        return 1
+    owner = f"{socket.gethostname()}:{os.getpid()}:send-mail"
+    while True:
+        report = mail.send_pending(ctx, owner=owner)
+        print(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}"
+              + ("" if report.leased else " (another sender holds the lease)"))  # fmt: skip
+        if args.once:
+            return 0
+        time.sleep(ctx.settings.mail_poll_seconds)
+
+
 def parser() -> argparse.ArgumentParser:
     """The commands and their options."""
     top = argparse.ArgumentParser(
@@ -83,6 +105,8 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default=None)
     reset = sub.add_parser("reset-password", help="set a user's password")
     reset.add_argument("username")
+    send = sub.add_parser("send-mail", help="deliver the e-mail outbox over SMTP_URL")
+    send.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     return top
 
 
@@ -93,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(argv[1:])
     args = parser().parse_args(argv)
     try:
+        if args.command == "send-mail":
+            return _send_mail(args)
         return _migrate(args) if args.command == "migrate" else _account(args)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -35,6 +35,11 @@ class Permission(StrEnum):
     VIEW_VISITS_EVALUATIONS = "view_visits_evaluations"
     MANAGE_EVALUATION_FORMS = "manage_evaluation_forms"
     VIEW_PLACEMENT_STATS = "view_placement_stats"
+    # Documents and mail: advisors see and review their own students' documents only.
+    VIEW_DOCUMENTS = "view_documents"
+    MANAGE_DOCUMENT_TYPES = "manage_document_types"
+    VIEW_OUTBOX = "view_outbox"
+    SEND_EVALUATION_LINKS = "send_evaluation_links"
 
 
 _ALL = frozenset(Permission)
@@ -64,6 +69,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PLACEMENTS,
             Permission.VIEW_VISITS_EVALUATIONS,
             Permission.MANAGE_EVALUATION_FORMS,
+            Permission.VIEW_DOCUMENTS,
+            Permission.MANAGE_DOCUMENT_TYPES,
+            Permission.VIEW_OUTBOX,
+            Permission.SEND_EVALUATION_LINKS,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -74,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VOTE_COMMITTEE,
             Permission.MANAGE_PLACEMENTS,
             Permission.VIEW_MY_STUDENTS,
+            Permission.VIEW_DOCUMENTS,
         }
     ),
     Role.STAFF: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.MANAGE_POSTINGS}),
