@@ -138,7 +138,8 @@ def list_outbox(
         rows = [
             {"id": r.id, "created_at": r.created_at, "recipient": r.recipient, "subject": r.subject,
              "status": r.status.value, "attempts": r.attempts, "last_error": r.last_error,
-             "sent_at": r.sent_at, "body_text": r.body_text, "message_id": r.message_id, "language": r.language}
+             "sent_at": r.sent_at, "body_text": r.body_text, "message_id": r.message_id,
+             "language": r.language}
             for r in session.scalars(stmt)
         ]  # fmt: skip
     return pd.DataFrame(rows, columns=[*COLUMNS, "body_text", "message_id", "language"])

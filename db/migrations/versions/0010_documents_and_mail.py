@@ -28,6 +28,17 @@ _TABLE = {
 }
 
 
+# The paperwork of a placement as the office names it; types stay editable in the app.
+DEFAULT_TYPES = (
+    ("request_letter", "หนังสือขอความอนุเคราะห์", "Request letter"),
+    ("acceptance_letter", "หนังสือตอบรับ", "Acceptance letter"),
+    ("agreement", "ข้อตกลงการฝึกงาน", "Agreement"),
+    ("weekly_report", "รายงานประจำสัปดาห์", "Weekly report"),
+    ("final_report", "รายงานฉบับสมบูรณ์", "Final report"),
+    ("presentation", "สไลด์นำเสนอ", "Presentation"),
+)
+
+
 def _utc() -> sa.types.TypeEngine[object]:
     """DATETIME(6) on MySQL/MariaDB (naive UTC), DATETIME elsewhere; frozen copy of db.types."""
     return sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
@@ -108,6 +119,29 @@ def _documents() -> None:
             "registration_id", "type_id", "version", name=op.f("uq_documents_registration_id_type_id_version")
         ),
         **_TABLE,
+    )
+    types = sa.table(
+        "document_types",
+        sa.column("code", sa.String),
+        sa.column("name_th", sa.String),
+        sa.column("name_en", sa.String),
+        sa.column("has_expiry", sa.Boolean),
+        sa.column("position", sa.SmallInteger),
+        sa.column("active", sa.Boolean),
+    )
+    op.bulk_insert(
+        types,
+        [
+            {
+                "code": code,
+                "name_th": th,
+                "name_en": en,
+                "has_expiry": code == "agreement",
+                "position": i,
+                "active": True,
+            }
+            for i, (code, th, en) in enumerate(DEFAULT_TYPES)
+        ],
     )
     op.create_index("ix_documents_status_created", "documents", ["status", "created_at"])
     op.create_index("ix_documents_type_expires", "documents", ["type_id", "expires_on"])
