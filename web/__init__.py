@@ -1,6 +1,6 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
-Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, and
+Public API: `routes()` (the cookie routes, /metrics and document downloads) and `middleware()` (security headers, and
 the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for the page that
 signs in and out; `disable_nagle()` to run before the server accepts connections.
 """
@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from web.api import ApiFirst
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
+from web.documents import document_download
 from web.metrics import metrics_endpoint
 from web.security_headers import SecurityHeadersMiddleware
 from web.server import disable_nagle
@@ -23,6 +24,7 @@ def routes() -> list[Route]:
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/files/documents/{document_id}", document_download, methods=["GET"]),
     ]
 
 

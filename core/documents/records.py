@@ -206,9 +206,5 @@ def open_document(ctx: AppContext, *, actor: Actor, document_id: int) -> Downloa
             row.storage_key,
         )
 
-    def chunks() -> Iterator[bytes]:
-        backend = storage_named(storage, ctx.settings)
-        with ctx.sessions.begin() as session:
-            yield from backend.read(session, document_id, key)
-
-    return Download(name, content_type, size, chunks())
+    chunks = storage_named(storage, ctx.settings).read(ctx.sessions.begin, document_id, key)
+    return Download(name, content_type, size, chunks)

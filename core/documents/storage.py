@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -22,6 +23,9 @@ from core.config import Settings
 from db.models import DocumentChunk
 
 CHUNK_BYTES = 1024 * 1024
+# A download reads chunk by chunk while the answer is sent, one short transaction per chunk, so no
+# database connection is held (or moved between threads) while a slow client reads.
+Sessions = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Storage(Protocol):
         """Keep the bytes of `source` (from its start) for `document_id`."""
         ...
 
-    def read(self, session: Session, document_id: int, key: str | None) -> Iterator[bytes]:
+    def read(self, sessions: Sessions, document_id: int, key: str | None) -> Iterator[bytes]:
         """The bytes back, chunk by chunk."""
         ...
 
@@ -63,14 +67,15 @@ class DatabaseStorage:
             seq += 1
         return Stored(None, size, digest.hexdigest())
 
-    def read(self, session: Session, document_id: int, key: str | None) -> Iterator[bytes]:
+    def read(self, sessions: Sessions, document_id: int, key: str | None) -> Iterator[bytes]:
         """One query per chunk, so the driver never buffers the whole file."""
         seq = 0
         while True:
             stmt = select(DocumentChunk.data).where(
                 DocumentChunk.document_id == document_id, DocumentChunk.seq == seq
             )
-            data = session.scalar(stmt)
+            with sessions() as session:
+                data = session.scalar(stmt)
             if data is None:
                 return
             yield bytes(data)
@@ -109,7 +114,7 @@ class LocalStorage:
         os.replace(temporary, target)
         return Stored(key, size, digest.hexdigest())
 
-    def read(self, session: Session, document_id: int, key: str | None) -> Iterator[bytes]:
+    def read(self, sessions: Sessions, document_id: int, key: str | None) -> Iterator[bytes]:
         """The file, chunk by chunk."""
         if key is None:
             return
