@@ -1,8 +1,8 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
 Public API: `routes()` (the cookie routes, /metrics and document downloads) and `middleware()`
-(security headers, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for the page that
-signs in and out; `disable_nagle()` to run before the server accepts connections.
+(security headers, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for
+the page that signs in and out; `disable_nagle()` to run before the server accepts connections.
 """
 
 from starlette.middleware import Middleware
