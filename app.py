@@ -6,15 +6,20 @@ that serves web/'s HTTP routes), and runs it as the page script on every rerun.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth, i18n
+from core import auth, evaluation_links, i18n, mail, reminders
 from core.access import ROLE_LABELS, Actor, Permission
 from core.auth import users
+from core.bootstrap import app_context
+from core.config import get_settings
+from core.context import AppContext
 from core.i18n import N_
 from pages._ui import LANG, _, client_ip, context, plain, run_action, timed_page
 
@@ -56,6 +61,7 @@ PAGES = [
         ":material/insights:",
         Permission.VIEW_PLACEMENT_STATS,
     ),
+    PageSpec("pages/documents.py", N_("Documents"), ":material/folder_open:", Permission.VIEW_DOCUMENTS),
     PageSpec("pages/courses.py", N_("Courses"), ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", N_("Import"), ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(
@@ -80,10 +86,20 @@ PAGES = [
         N_("Admin"),
     ),
     PageSpec(
+        "pages/outbox.py", N_("Outbox"), ":material/outgoing_mail:", Permission.VIEW_OUTBOX, N_("Admin")
+    ),
+    PageSpec(
         "pages/monitoring.py", N_("Monitoring"), ":material/speed:", Permission.VIEW_MONITORING, N_("Admin")
     ),
 ]
 LANGUAGE_SWITCH = "lang_switch"
+# The workplace supervisor's form: reached from a one-time link, by anyone, signed in or not.
+EVALUATE = ("pages/evaluate.py", N_("Internship evaluation"), ":material/rate_review:", evaluation_links.PATH)
+
+
+def _evaluate_page() -> st.Page:
+    path, title, icon, url_path = EVALUATE
+    return st.Page(path, title=_(title), icon=icon, url_path=url_path, visibility="hidden")
 
 
 def _restore() -> Actor | None:
@@ -162,6 +178,7 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
                 visibility="hidden" if spec.hidden else "visible",
             )
             sections.setdefault(_(spec.section), []).append(page)
+    sections.setdefault(_(N_("Account")), []).append(_evaluate_page())
     return sections
 
 
@@ -180,7 +197,8 @@ def main() -> None:
     _emit_cookie_scripts()
     _language_switch()
     if actor is None:
-        _run(st.navigation([st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:")]))
+        login = st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:", default=True)
+        _run(st.navigation([login, _evaluate_page()]))
         return
     _sidebar(actor)
     if actor.must_change_password:
@@ -190,8 +208,21 @@ def main() -> None:
     _run(st.navigation(_navigation(actor)))
 
 
+def _write_reminders(ctx: AppContext) -> None:
+    reminders.write_reminders(ctx)
+
+
+def _start_mail_sender() -> None:
+    """Deliver the outbox from this process unless cron runs `manage.py send-mail` instead."""
+    if get_settings().mail_sender_thread:  # the thread builds the context on its first pass
+        mail.start_sender_thread(
+            app_context, owner=f"{socket.gethostname()}:{os.getpid()}", hourly=_write_reminders
+        )
+
+
 if get_script_run_ctx() is None:
     web.disable_nagle()  # before the server accepts its first connection
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
+    _start_mail_sender()
 else:
     main()

@@ -73,7 +73,7 @@ def _send_mail(args: argparse.Namespace) -> int:
     import socket
     import time
 
-    from core import mail
+    from core import mail, reminders
 
     ctx = app_context()
     if not ctx.settings.smtp_url:
@@ -81,6 +81,9 @@ def _send_mail(args: argparse.Namespace) -> int:
         return 1
     owner = f"{socket.gethostname()}:{os.getpid()}:send-mail"
     while True:
+        written = reminders.write_reminders(ctx)  # once a day each, by their keys
+        print(f"reminders written: {written.digests} digests, {written.evaluations} evaluation notices, "
+              f"{written.agreements} agreement notices")  # fmt: skip
         report = mail.send_pending(ctx, owner=owner)
         print(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}"
               + ("" if report.leased else " (another sender holds the lease)"))  # fmt: skip

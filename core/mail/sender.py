@@ -10,6 +10,7 @@ import logging
 import smtplib
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -285,20 +286,31 @@ def send_pending(
     return SendReport(True, sent, retried, failed)
 
 
-class SenderThread(threading.Thread):
-    """The app's background sender: a pass every MAIL_POLL_SECONDS while the process runs."""
+REMINDERS_EVERY_SECONDS = 3600
 
-    def __init__(self, context: Callable[[], AppContext], owner: str) -> None:
+
+class SenderThread(threading.Thread):
+    """The app's background sender: a pass every MAIL_POLL_SECONDS while the process runs, and the
+    daily reminders (`hourly`, written at most once a day each by their keys) every hour."""
+
+    def __init__(
+        self, context: Callable[[], AppContext], owner: str, hourly: Callable[[AppContext], object] | None
+    ) -> None:
         super().__init__(name="mail-sender", daemon=True)
         self._context = context
         self.owner = owner
+        self.hourly = hourly
         self.stopped = threading.Event()
 
     def run(self) -> None:
         """Send until stopped; an error is logged and the next pass tries again."""
+        last_hourly = float("-inf")
         while not self.stopped.is_set():
             ctx = self._context()
             try:
+                if self.hourly is not None and time.monotonic() - last_hourly >= REMINDERS_EVERY_SECONDS:
+                    self.hourly(ctx)
+                    last_hourly = time.monotonic()
                 send_pending(ctx, owner=self.owner)
             except Exception:  # the thread must outlive a database or server outage
                 log.exception("mail sender pass failed")
@@ -309,12 +321,14 @@ _thread_lock = threading.Lock()
 _thread: SenderThread | None = None
 
 
-def start_sender_thread(context: Callable[[], AppContext], owner: str) -> bool:
+def start_sender_thread(
+    context: Callable[[], AppContext], owner: str, hourly: Callable[[AppContext], object] | None = None
+) -> bool:
     """Start this process's background sender once (True when started now)."""
     global _thread
     with _thread_lock:
         if _thread is not None and _thread.is_alive():
             return False
-        _thread = SenderThread(context, owner)
+        _thread = SenderThread(context, owner, hourly)
         _thread.start()
         return True
