@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import documents
 from core.access import Permission
-from pages import _document_types, _documents
+from pages import _document_panel, _document_types
 from pages._ui import _, context, day, formatted, guard, lang, run_action, show_flash
 
 actor = guard(Permission.VIEW_DOCUMENTS)
@@ -63,7 +63,7 @@ with shown[0]:
 with shown[1]:
     rid = st.number_input(_("Registration no."), min_value=1, step=1, value=None, key="docs_registration")
     if rid:
-        _documents.panel(ctx, actor, int(rid))
+        _document_panel.panel(ctx, actor, int(rid))
 
 if len(shown) > 2:
     with shown[2]:

@@ -5,8 +5,8 @@ Public API:
 - `enqueue` (in the caller's transaction), `message_domain`, `render_mail` and `TEMPLATES`;
 - `send_pending` (one pass), `start_sender_thread` (the app's background sender), `parse_smtp_url`,
   `Transport`, `SendReport`;
-- `list_outbox`, `outbox_summary`, `outbox_stats`, `STATUS_LABELS`, `COLUMNS`: what the outbox
-  page, monitoring and /metrics show.
+- `list_outbox`, `outbox_summary`, `outbox_stats`, `refresh_metrics`, `STATUS_LABELS`, `COLUMNS`:
+  what the outbox page, monitoring and /metrics show.
 """
 
 from core.mail.outbox import (
@@ -18,6 +18,7 @@ from core.mail.outbox import (
     message_domain,
     outbox_stats,
     outbox_summary,
+    refresh_metrics,
 )
 from core.mail.sender import SendReport, Transport, parse_smtp_url, send_pending, start_sender_thread
 from core.mail.templates import TEMPLATES, RenderedMail, render_mail
@@ -36,6 +37,7 @@ __all__ = [
     "outbox_stats",
     "outbox_summary",
     "parse_smtp_url",
+    "refresh_metrics",
     "render_mail",
     "send_pending",
     "start_sender_thread",

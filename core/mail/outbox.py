@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import clock
+from core import clock, metrics
 from core.access import Actor, Permission, require
 from core.context import AppContext
 from core.i18n import N_
@@ -80,6 +80,7 @@ def enqueue(
         status=MailStatus.PENDING,
         attempts=0,
         next_attempt_at=clock.now(),
+        created_at=clock.now(),
     )
     if dedupe_key is None:
         session.add(row)
@@ -150,3 +151,15 @@ def outbox_summary(ctx: AppContext, *, actor: Actor) -> OutboxStats:
     require(actor, Permission.VIEW_OUTBOX)
     with ctx.sessions.begin() as session:
         return outbox_stats(session)
+
+
+def refresh_metrics(ctx: AppContext) -> OutboxStats:
+    """Set the outbox gauges of /metrics from the database (any replica sees the same outbox)."""
+    with ctx.sessions.begin() as session:
+        stats = outbox_stats(session)
+    metrics.OUTBOX_BACKLOG.set(stats.backlog)
+    metrics.OUTBOX_OLDEST.set(stats.oldest_unsent_seconds)
+    metrics.OUTBOX_FAILED.clear()
+    for reason, count in stats.failed_by_reason.items():
+        metrics.OUTBOX_FAILED.labels(reason=reason).set(count)
+    return stats

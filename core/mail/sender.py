@@ -22,9 +22,10 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import clock
+from core import clock, metrics
 from core.context import AppContext
 from core.errors import InvalidInput
+from core.mail.outbox import reason_of
 from db.models import MailStatus, OutboxMail, SenderLease
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,7 @@ def _error_text(error: BaseException) -> tuple[str, bool]:
 def _mark_failure(ctx: AppContext, row: OutboxMail, error: BaseException, now: datetime) -> bool:
     """Retry later (True) or give up (False), keeping the reason."""
     reason, temporary = _error_text(error)
+    metrics.MAIL_ATTEMPT_FAILURES.labels(reason=reason_of(reason)).inc()
     retry = temporary and row.attempts < MAX_ATTEMPTS
     values: dict[str, object] = {"last_error": reason}
     if retry:
@@ -280,6 +282,7 @@ def send_pending(
             if after_send is not None:
                 after_send(row)
             mark_sent(ctx, row.id, clock.now())
+            metrics.MAIL_SENT.inc()
             sent += 1
     finally:
         transport.close()

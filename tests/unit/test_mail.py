@@ -206,3 +206,28 @@ def test_smtp_url_forms() -> None:
     assert mail.parse_smtp_url("smtps://mail.example.ac.th").port == 465
     with pytest.raises(Exception, match="SMTP_URL"):
         mail.parse_smtp_url("http://mail.example.ac.th")
+
+
+def test_metrics_show_the_backlog_its_oldest_age_and_failures_by_reason(
+    ctx: AppContext, frozen: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from tests.unit.test_monitoring import _get_metrics
+
+    _write(ctx)
+    with smtp_sink(login=("office", "right")) as (sink, url):
+        mail.send_pending(_with_smtp(ctx, url.replace("right", "wrong")), owner="a")  # 535: failed
+    _write(ctx, 2)
+    frozen.append(NOW + timedelta(minutes=10))
+    monkeypatch.setattr(ctx.settings, "metrics_token", "s3cret-token-for-scrapers")
+    status, body, _type = _get_metrics("Bearer s3cret-token-for-scrapers")
+    assert status == 200
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+    }
+    assert samples[("ims_outbox_backlog", ())] == 2
+    assert samples[("ims_outbox_oldest_unsent_seconds", ())] == 600
+    assert samples[("ims_outbox_failed", (("reason", "smtp_5xx"),))] == 1
