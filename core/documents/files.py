@@ -59,6 +59,10 @@ def clean_filename(filename: str, kind: str | None = None) -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
 def _size(stream: BinaryIO) -> int:
     stream.seek(0, 2)
     size = stream.tell()
@@ -129,7 +133,7 @@ def check_file(filename: str, stream: BinaryIO) -> CheckedFile:
         raise InvalidInput(
             "\u201c{name}\u201d is {size} MB; a document may be at most {limit} MB.",
             name=shown,
-            size=f"{size / (1024 * 1024):.1f}",
+            size=_megabytes(size),
             limit=MAX_BYTES // (1024 * 1024),
         )
     if size == 0:

@@ -25,7 +25,7 @@ from core.access import Actor, Permission, require
 from core.api_clients import limiter_for
 from core.context import AppContext
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
-from core.i18n import local_time
+from core.i18n import N_, local_time
 from db.models import (
     Company,
     Evaluation,
@@ -176,7 +176,7 @@ def _throttle(ctx: AppContext, address: str | None) -> None:
     key = -int.from_bytes(hashlib.sha256(f"link:{address}".encode()).digest()[:6], "big") - 1
     decision = limiter_for(ctx.settings.redis_url).take(key, RATE_PER_MINUTE / 60, RATE_PER_MINUTE)
     if not decision.allowed:
-        raise TooManyTries("Too many tries. Wait {seconds} seconds.", seconds=decision.retry_after_s)
+        raise TooManyTries(N_("Too many tries. Wait {seconds} seconds."), seconds=decision.retry_after_s)
 
 
 def _live_link(session: Session, token: str, now: datetime, *, lock: bool = False) -> EvaluationLink:
