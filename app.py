@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -212,17 +214,21 @@ def _write_reminders(ctx: AppContext) -> None:
     reminders.write_reminders(ctx)
 
 
-def _start_mail_sender() -> None:
-    """Deliver the outbox from this process unless cron runs `manage.py send-mail` instead."""
-    if get_settings().mail_sender_thread:  # the thread builds the context on its first pass
-        mail.start_sender_thread(
-            app_context, owner=f"{socket.gethostname()}:{os.getpid()}", hourly=_write_reminders
-        )
+@asynccontextmanager
+async def _serving(_app: object) -> AsyncIterator[None]:
+    """While the server runs, it delivers the outbox, unless cron runs `manage.py send-mail` instead."""
+    started = get_settings().mail_sender_thread and mail.start_sender_thread(
+        app_context, owner=f"{socket.gethostname()}:{os.getpid()}", hourly=_write_reminders
+    )  # the thread builds the context on its first pass, after the server has started
+    try:
+        yield None
+    finally:
+        if started:
+            mail.stop_sender_thread()
 
 
 if get_script_run_ctx() is None:
     web.disable_nagle()  # before the server accepts its first connection
-    app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
-    _start_mail_sender()
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware(), lifespan=_serving)
 else:
     main()

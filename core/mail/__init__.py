@@ -3,8 +3,8 @@ over SMTP by one leased sender at a time.
 
 Public API:
 - `enqueue` (in the caller's transaction), `message_domain`, `render_mail` and `TEMPLATES`;
-- `send_pending` (one pass), `start_sender_thread` (the app's background sender), `parse_smtp_url`,
-  `Transport`, `SendReport`;
+- `send_pending` (one pass), `start_sender_thread`, `stop_sender_thread` (the app's background
+  sender), `parse_smtp_url`, `Transport`, `SendReport`;
 - `list_outbox`, `outbox_summary`, `outbox_stats`, `refresh_metrics`, `STATUS_LABELS`, `COLUMNS`:
   what the outbox page, monitoring and /metrics show.
 """
@@ -20,7 +20,14 @@ from core.mail.outbox import (
     outbox_summary,
     refresh_metrics,
 )
-from core.mail.sender import SendReport, Transport, parse_smtp_url, send_pending, start_sender_thread
+from core.mail.sender import (
+    SendReport,
+    Transport,
+    parse_smtp_url,
+    send_pending,
+    start_sender_thread,
+    stop_sender_thread,
+)
 from core.mail.templates import TEMPLATES, RenderedMail, render_mail
 
 __all__ = [
@@ -41,4 +48,5 @@ __all__ = [
     "render_mail",
     "send_pending",
     "start_sender_thread",
+    "stop_sender_thread",
 ]

@@ -335,3 +335,13 @@ def start_sender_thread(
         _thread = SenderThread(context, owner, hourly)
         _thread.start()
         return True
+
+
+def stop_sender_thread(timeout: float = 5.0) -> None:
+    """Stop this process's background sender (after its current pass)."""
+    global _thread
+    with _thread_lock:
+        thread, _thread = _thread, None
+    if thread is not None:
+        thread.stopped.set()
+        thread.join(timeout)
