@@ -13,11 +13,9 @@ from pages._ui import _, act, formatted, lang, run_action
 def _type_form(ctx: AppContext, actor: Actor, types: list[documents.TypeView]) -> None:
     names = {t.id: t.name(lang()) for t in types}
     choice = st.selectbox(
-        _("Type"),
-        [None, *names],
-        format_func=formatted([None, *names], lambda t: _("New type") if t is None else names[t]),
+        _("Type"), [0, *names], format_func=formatted([0, *names], lambda t: names.get(t) or _("New type")),
         key="dt_pick",
-    )
+    )  # fmt: skip
     current = next((t for t in types if t.id == choice), None)
     with st.form(f"dt_form_{choice}"):
         code = st.text_input(_("Code"), value=current.code if current else "")
@@ -30,7 +28,7 @@ def _type_form(ctx: AppContext, actor: Actor, types: list[documents.TypeView]) -
                 lambda: documents.save_type(
                     ctx,
                     actor=actor,
-                    type_id=choice,
+                    type_id=choice or None,
                     code=code,
                     name_th=name_th,
                     name_en=name_en,
@@ -46,9 +44,11 @@ def _requirements(ctx: AppContext, actor: Actor, types: list[documents.TypeView]
     labels = dict(options)
     course_id = st.selectbox(
         _("Course"),
-        [None, *labels],
+        list(labels),
+        index=None,
         key="dt_course",
-        format_func=formatted([None, *labels], lambda c: "—" if c is None else labels[c]),
+        format_func=formatted(list(labels), labels.get),
+        placeholder=_("Choose a course"),
     )
     if course_id is None:
         return
@@ -56,13 +56,18 @@ def _requirements(ctx: AppContext, actor: Actor, types: list[documents.TypeView]
     names = {t.id: t.name(lang()) for t in types}
     with st.form(f"dt_req_{course_id}"):
         required = st.multiselect(
-            _("Required"), list(names), default=[t for t, r in current.items() if r], format_func=names.get
+            _("Required"),
+            list(names),
+            default=[t for t, r in current.items() if r],
+            format_func=names.get,
+            placeholder=_("None required"),
         )
         optional = st.multiselect(
             _("Optional"),
             list(names),
             default=[t for t, r in current.items() if not r],
             format_func=names.get,
+            placeholder=_("None"),
         )
         if st.form_submit_button(_("Save")):
             act(

@@ -8,6 +8,7 @@ from core.access import Permission
 from pages import _document_panel, _document_types
 from pages._ui import _, context, day, formatted, guard, lang, run_action, show_flash
 
+ALL = "all"  # the filters' first choice: no filter
 actor = guard(Permission.VIEW_DOCUMENTS)
 ctx = context()
 st.title(_("Documents"))
@@ -23,19 +24,19 @@ with shown[0]:
     left, right = st.columns(2)
     problem = left.selectbox(
         _("Problem"),
-        [None, *documents.PROBLEMS],
+        [ALL, *documents.PROBLEMS],
         format_func=formatted(
-            [None, *documents.PROBLEMS], lambda p: _("All") if p is None else _(documents.PROBLEMS[p])
+            [ALL, *documents.PROBLEMS], lambda p: _("All") if p == ALL else _(documents.PROBLEMS[p])
         ),
         key="docs_problem",
     )
     type_id = right.selectbox(
         _("Document type"),
-        [None, *type_names],
-        format_func=formatted([None, *type_names], lambda t: _("All") if t is None else type_names[t]),
+        [0, *type_names],
+        format_func=formatted([0, *type_names], lambda t: type_names.get(t) or _("All")),
         key="docs_type",
     )
-    filters = documents.DocumentFilters(problem=problem, type_id=type_id)
+    filters = documents.DocumentFilters(problem=None if problem == ALL else problem, type_id=type_id or None)
     frame = run_action(lambda: documents.list_document_problems(ctx, actor=actor, filters=filters))
     if frame is not None:
         view = frame.assign(
