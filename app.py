@@ -6,22 +6,16 @@ that serves web/'s HTTP routes), and runs it as the page script on every rerun.
 
 from __future__ import annotations
 
-import os
-import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth, evaluation_links, i18n, mail, reminders
+from core import auth, evaluation_links, i18n
 from core.access import ROLE_LABELS, Actor, Permission
 from core.auth import users
-from core.bootstrap import app_context
-from core.config import get_settings
-from core.context import AppContext
 from core.i18n import N_
 from pages._ui import LANG, _, client_ip, context, plain, run_action, timed_page
 
@@ -96,12 +90,14 @@ PAGES = [
 ]
 LANGUAGE_SWITCH = "lang_switch"
 # The workplace supervisor's form: reached from a one-time link, by anyone, signed in or not.
-EVALUATE = ("pages/evaluate.py", N_("Internship evaluation"), ":material/rate_review:", evaluation_links.PATH)
-
-
-def _evaluate_page() -> st.Page:
-    path, title, icon, url_path = EVALUATE
-    return st.Page(path, title=_(title), icon=icon, url_path=url_path, visibility="hidden")
+EVALUATE_TITLE = N_("Internship evaluation")
+EVALUATE_PAGE = partial(
+    st.Page,
+    "pages/evaluate.py",
+    icon=":material/rate_review:",
+    url_path=evaluation_links.PATH,
+    visibility="hidden",
+)
 
 
 def _restore() -> Actor | None:
@@ -180,7 +176,7 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
                 visibility="hidden" if spec.hidden else "visible",
             )
             sections.setdefault(_(spec.section), []).append(page)
-    sections.setdefault(_(N_("Account")), []).append(_evaluate_page())
+    sections.setdefault(_(N_("Account")), []).append(EVALUATE_PAGE(title=_(EVALUATE_TITLE)))
     return sections
 
 
@@ -200,7 +196,7 @@ def main() -> None:
     _language_switch()
     if actor is None:
         login = st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:", default=True)
-        _run(st.navigation([login, _evaluate_page()]))
+        _run(st.navigation([login, EVALUATE_PAGE(title=_(EVALUATE_TITLE))]))
         return
     _sidebar(actor)
     if actor.must_change_password:
@@ -210,25 +206,8 @@ def main() -> None:
     _run(st.navigation(_navigation(actor)))
 
 
-def _write_reminders(ctx: AppContext) -> None:
-    reminders.write_reminders(ctx)
-
-
-@asynccontextmanager
-async def _serving(_app: object) -> AsyncIterator[None]:
-    """While the server runs, it delivers the outbox, unless cron runs `manage.py send-mail` instead."""
-    started = get_settings().mail_sender_thread and mail.start_sender_thread(
-        app_context, owner=f"{socket.gethostname()}:{os.getpid()}", hourly=_write_reminders
-    )  # the thread builds the context on its first pass, after the server has started
-    try:
-        yield None
-    finally:
-        if started:
-            mail.stop_sender_thread()
-
-
 if get_script_run_ctx() is None:
     web.disable_nagle()  # before the server accepts its first connection
-    app = st.App(__file__, routes=web.routes(), middleware=web.middleware(), lifespan=_serving)
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware(), lifespan=web.serving)
 else:
     main()
