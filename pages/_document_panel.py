@@ -21,7 +21,7 @@ def _upload(ctx: AppContext, actor: Actor, registration_id: int, types: list[doc
             key="doc_file",
         )
         expires = st.date_input(_("Expires on (agreements)"), value=None, key="doc_expires")
-        if st.form_submit_button(_("Upload"), type="primary"):
+        if st.form_submit_button(_("Upload the document"), type="primary"):
             if file is None:
                 st.error(_("Choose a file to upload."))
                 return

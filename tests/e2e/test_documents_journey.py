@@ -119,10 +119,8 @@ def test_agreement_revision_outbox_and_the_supervisors_link(journey, browser) ->
     picker.press("Enter")
     page.locator(".st-key-doc_file input[type=file]").set_input_files(str(upload))
     page.get_by_text("agreement.pdf").first.wait_for(timeout=WAIT)
-    expires = page.locator(".st-key-doc_expires input")
-    expires.fill("2027/03/31")
-    expires.press("Enter")
-    page.get_by_role("button", name="Upload", exact=True).click()
+    page.locator(".st-key-doc_expires input[type=date]").fill("2027-03-31")  # the browser's own date field
+    page.get_by_role("button", name="Upload the document").click()
     page.get_by_text("Uploaded agreement.pdf as version 1.").wait_for(timeout=WAIT)
     screenshot(page, "documents_uploaded")
     page.close()

@@ -64,7 +64,7 @@ def test_upload_then_revision_then_the_outbox_shows_the_students_mail(ctx, offic
     at.selectbox(key="doc_type").set_value(office["agreement"])
     at.file_uploader(key="doc_file").set_value([("../agreement\x07.pdf", PDF_WITH_JS, "application/pdf")])
     at.date_input(key="doc_expires").set_value(date(2027, 3, 31))
-    _click(at, "Upload")
+    _click(at, "Upload the document")
     assert not at.error, [e.value for e in at.error]
     with ctx.sessions.begin() as s:
         doc = s.scalars(select(Document)).one()
@@ -92,7 +92,7 @@ def test_a_renamed_executable_is_refused_on_the_page(ctx, office) -> None:  # ty
         [("report.pdf", b"MZ\x90\x00" + b"\x00" * 64, "application/pdf")]
     )
     at.date_input(key="doc_expires").set_value(date(2027, 3, 31))
-    _click(at, "Upload")
+    _click(at, "Upload the document")
     assert "\u201creport.pdf\u201d is not a PDF, DOCX, XLSX, PNG or JPEG file." in texts(at)
     with ctx.sessions.begin() as s:
         assert s.scalars(select(Document)).first() is None
