@@ -76,3 +76,33 @@ def smtp_sink(refuse: int = 0, login: tuple[str, str] | None = None) -> Iterator
         yield sink, f"smtp+insecure://{credentials}127.0.0.1:{port}"
     finally:
         controller.stop()
+
+
+@contextmanager
+def sink_process() -> Iterator[str]:
+    """aiosmtpd's own discarding Sink in a process of its own (the bench: no shared GIL with the
+    sender); yields the SMTP_URL and stops exactly that process."""
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the SMTP sink did not start") from None
+                time.sleep(0.1)
+        yield f"smtp+insecure://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
@@ -89,19 +92,21 @@ class Transport:
             smtp = smtplib.SMTP(t.host, t.port, timeout=self.timeout)
             if t.tls == "starttls":
                 smtp.starttls(context=context)  # refuses to go on in clear when the server cannot
+        if smtp.sock is not None:  # commands are small writes: Nagle + delayed ACKs would cost ~40 ms each
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if t.username:
             smtp.login(t.username, t.password or "")
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Envelope) -> None:
         """Deliver one message (reconnecting once if the server dropped the connection)."""
         if self._smtp is None:
             self._smtp = self._open()
         try:
-            self._smtp.send_message(message)
+            self._smtp.sendmail(message.sender, [message.recipient], message.data)
         except smtplib.SMTPServerDisconnected:
             self._smtp = self._open()
-            self._smtp.send_message(message)
+            self._smtp.sendmail(message.sender, [message.recipient], message.data)
 
     def close(self) -> None:
         """Say QUIT (or just drop a broken connection)."""
@@ -113,20 +118,36 @@ class Transport:
             self._smtp = None
 
 
-def build_message(row: OutboxMail, mail_from: str) -> EmailMessage:
-    """The row as a MIME message: plain text and HTML, its Message-ID; Thai headers RFC 2047-encoded."""
-    message = EmailMessage()
+_WIRE = compat32.clone(linesep="\r\n")  # SMTP lines end in CRLF; sendmail() sends bytes as they are
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A message ready for the wire: the envelope's sender and recipient, and the MIME bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+
+
+def build_message(row: OutboxMail, mail_from: str) -> Envelope:
+    """The row as MIME: plain text and HTML alternatives, its own Message-ID, non-ASCII headers (a
+    Thai subject or name) RFC 2047-encoded. Built with the compat32 classes: a third of the
+    time of EmailMessage's header registry, which matters at hundreds of mails a second."""
     sender_name, sender_address = parseaddr(mail_from)
-    message["From"] = formataddr((sender_name, sender_address)) if sender_name else sender_address
-    user, _, domain = row.recipient.partition("@")
-    message["To"] = Address(display_name=row.recipient_name or "", username=user, domain=domain)
-    message["Subject"] = row.subject
+    message = MIMEMultipart("alternative")
+    message["From"] = (
+        formataddr((str(Header(sender_name, "utf-8")), sender_address)) if sender_name else sender_address
+    )
+    name = row.recipient_name or ""
+    message["To"] = formataddr((str(Header(name, "utf-8")), row.recipient)) if name else row.recipient
+    message["Subject"] = Header(row.subject, "utf-8")  # type: ignore[assignment]  # compat32 folds a Header itself
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.body_text, charset="utf-8")
-    message.add_alternative(row.body_html, subtype="html", charset="utf-8")
-    return message
+    message.attach(MIMEText(row.body_text, "plain", "utf-8"))
+    message.attach(MIMEText(row.body_html, "html", "utf-8"))
+    return Envelope(sender_address, row.recipient, message.as_bytes(policy=_WIRE))
 
 
 def acquire_lease(ctx: AppContext, owner: str, now: datetime, seconds: int = LEASE_SECONDS) -> bool:
@@ -172,9 +193,21 @@ def _due(ctx: AppContext, now: datetime, limit: int) -> list[int]:
         return list(session.scalars(stmt))
 
 
-def _claim(ctx: AppContext, mail_id: int, now: datetime) -> OutboxMail | None:
-    """Mark the row as being sent (only if it is still due), so that no one else sends it meanwhile."""
+class LeaseLost(Exception):
+    """Another sender holds the lease now: this one stops before sending anything more."""
+
+
+def _claim(ctx: AppContext, owner: str, mail_id: int, now: datetime) -> OutboxMail | None:
+    """Renew the lease and mark the row as being sent (only if it is still due), in one transaction, so
+    that no one else sends it meanwhile; LeaseLost when the lease went to another sender."""
     with ctx.sessions.begin() as session:
+        kept = session.execute(
+            update(SenderLease)
+            .where(SenderLease.name == LEASE, SenderLease.owner == owner)
+            .values(expires_at=now + timedelta(seconds=LEASE_SECONDS))
+        ).rowcount  # type: ignore[attr-defined]
+        if kept != 1:
+            raise LeaseLost
         claimed = session.execute(
             update(OutboxMail)
             .where(
@@ -264,10 +297,10 @@ def send_pending(
     sent = retried = failed = 0
     try:
         for mail_id in _due(ctx, now, limit):
-            now = clock.now()
-            if not acquire_lease(ctx, owner, now):  # renewed per mail: a slow server never lets two send
+            try:  # the lease is renewed with each claim: a slow server never lets two senders send
+                row = _claim(ctx, owner, mail_id, clock.now())
+            except LeaseLost:
                 break
-            row = _claim(ctx, mail_id, now)
             if row is None:
                 continue
             try:
