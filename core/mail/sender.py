@@ -39,6 +39,9 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 MAX_ATTEMPTS = 8
 BATCH = 200
+# Rows claimed, and marked sent, per transaction. A sender that dies mid-batch sends those rows again
+# after CLAIM_SECONDS, each with its own Message-ID, so the receiver can tell them apart from new mail.
+CLAIM_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,10 @@ class LeaseLost(Exception):
     """Another sender holds the lease now: this one stops before sending anything more."""
 
 
-def _claim(ctx: AppContext, owner: str, mail_id: int, now: datetime) -> OutboxMail | None:
-    """Renew the lease and mark the row as being sent (only if it is still due), in one transaction, so
-    that no one else sends it meanwhile; LeaseLost when the lease went to another sender."""
+def _claim(ctx: AppContext, owner: str, mail_ids: list[int], now: datetime) -> list[OutboxMail]:
+    """Renew the lease and mark these rows as being sent (those still due), in one transaction, so
+    that no one else sends them meanwhile; LeaseLost when the lease went to another sender."""
+    until = now + timedelta(seconds=CLAIM_SECONDS)
     with ctx.sessions.begin() as session:
         kept = session.execute(
             update(SenderLease)
@@ -208,33 +212,40 @@ def _claim(ctx: AppContext, owner: str, mail_id: int, now: datetime) -> OutboxMa
         ).rowcount  # type: ignore[attr-defined]
         if kept != 1:
             raise LeaseLost
-        claimed = session.execute(
+        session.execute(
             update(OutboxMail)
             .where(
-                OutboxMail.id == mail_id,
+                OutboxMail.id.in_(mail_ids),
                 OutboxMail.status.in_((MailStatus.PENDING, MailStatus.SENDING)),
                 OutboxMail.next_attempt_at <= now,
             )
-            .values(
-                status=MailStatus.SENDING,
-                attempts=OutboxMail.attempts + 1,
-                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
-            )
+            .values(status=MailStatus.SENDING, attempts=OutboxMail.attempts + 1, next_attempt_at=until)
             .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if claimed != 1:
-            return None
-        row: OutboxMail = session.get_one(OutboxMail, mail_id)
-        session.expunge(row)
-        return row
+        )
+        # Ours are the rows this statement just claimed: sending, until exactly this claim's end.
+        rows = list(
+            session.scalars(
+                select(OutboxMail)
+                .where(
+                    OutboxMail.id.in_(mail_ids),
+                    OutboxMail.status == MailStatus.SENDING,
+                    OutboxMail.next_attempt_at == until,
+                )
+                .order_by(OutboxMail.id)
+            )
+        )
+        session.expunge_all()
+        return rows
 
 
-def mark_sent(ctx: AppContext, mail_id: int, now: datetime) -> None:
-    """The server accepted the row's message."""
+def mark_sent(ctx: AppContext, mail_ids: list[int], now: datetime) -> None:
+    """The server accepted these rows' messages (one transaction for a claimed batch)."""
+    if not mail_ids:
+        return
     with ctx.sessions.begin() as session:
         session.execute(
             update(OutboxMail)
-            .where(OutboxMail.id == mail_id)
+            .where(OutboxMail.id.in_(mail_ids))
             .values(status=MailStatus.SENT, sent_at=now, last_error=None)
         )
 
@@ -295,28 +306,32 @@ def send_pending(
     if not acquire_lease(ctx, owner, now):
         return SendReport(leased=False)
     sent = retried = failed = 0
+    due = _due(ctx, now, limit)
     try:
-        for mail_id in _due(ctx, now, limit):
+        for start in range(0, len(due), CLAIM_BATCH):
             try:  # the lease is renewed with each claim: a slow server never lets two senders send
-                row = _claim(ctx, owner, mail_id, clock.now())
+                rows = _claim(ctx, owner, due[start : start + CLAIM_BATCH], clock.now())
             except LeaseLost:
                 break
-            if row is None:
-                continue
+            done: list[int] = []
             try:
-                transport.send(build_message(row, ctx.settings.mail_from))
-            except (smtplib.SMTPException, OSError) as error:
-                if _mark_failure(ctx, row, error, clock.now()):
-                    retried += 1
-                else:
-                    failed += 1
-                transport.close()
-                continue
-            if after_send is not None:
-                after_send(row)
-            mark_sent(ctx, row.id, clock.now())
-            metrics.MAIL_SENT.inc()
-            sent += 1
+                for row in rows:
+                    try:
+                        transport.send(build_message(row, ctx.settings.mail_from))
+                    except (smtplib.SMTPException, OSError) as error:
+                        if _mark_failure(ctx, row, error, clock.now()):
+                            retried += 1
+                        else:
+                            failed += 1
+                        transport.close()
+                        continue
+                    if after_send is not None:
+                        after_send(row)
+                    done.append(row.id)
+            finally:  # marked even when a later row of the batch fails hard
+                mark_sent(ctx, done, clock.now())
+            metrics.MAIL_SENT.inc(len(done))
+            sent += len(done)
     finally:
         transport.close()
     return SendReport(True, sent, retried, failed)
