@@ -227,14 +227,15 @@ def upgrade() -> None:
     """Apply this revision."""
     _documents()
     _mail()
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("digest_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN: a batch copy of `users` on SQLite would drop full_name's Thai collation.
+    op.add_column(
+        "users", sa.Column("digest_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:
     """Undo this revision."""
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("digest_opt_out")
+    op.drop_column("users", "digest_opt_out")  # SQLite 3.35+ drops a column in place
     for table in ("evaluation_links", "sender_leases", "outbox", "document_chunks", "documents",
                   "course_document_types", "document_types"):  # fmt: skip
         op.drop_table(table)
