@@ -72,9 +72,7 @@ def _waiting(
                 .join(Registration, Registration.section_id == CourseSection.id)
                 .where(late, CourseSection.coordinator_id.is_not(None))
                 .group_by(CourseSection.coordinator_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     by_advisor = Counter(
@@ -83,9 +81,7 @@ def _waiting(
                 select(Registration.advisor_id, func.count())
                 .where(advisor_step, Registration.advisor_id.is_not(None))
                 .group_by(Registration.advisor_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     pending = and_(Document.status == DocumentStatus.PENDING, Document.created_at <= cutoff)
@@ -97,9 +93,7 @@ def _waiting(
                 .join(Document, Document.registration_id == Registration.id)
                 .where(pending, CourseSection.coordinator_id.is_not(None))
                 .group_by(CourseSection.coordinator_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     docs_advisor = Counter(
@@ -109,9 +103,7 @@ def _waiting(
                 .join(Document, Document.registration_id == Registration.id)
                 .where(pending, Registration.advisor_id.is_not(None))
                 .group_by(Registration.advisor_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     return by_coordinator, by_advisor, docs_coordinator, docs_advisor
@@ -176,7 +168,7 @@ def _evaluations(ctx: AppContext, session: Session, on: date) -> int:
             Evaluation.kind.in_((EvaluatorKind.SUPERVISOR, EvaluatorKind.ADVISOR)),
             Registration.status.in_((RegistrationStatus.PLACED, RegistrationStatus.IN_PROGRESS)),
         )
-    ).tuples()
+    )
     written = 0
     for evaluation_id, kind, due, placement, advisor_id in rows:
         overdue = due < on
@@ -244,7 +236,7 @@ def _agreements(ctx: AppContext, session: Session, on: date) -> int:
             Registration.status.in_((RegistrationStatus.PLACED, RegistrationStatus.IN_PROGRESS)),
             CourseSection.coordinator_id.is_not(None),
         )
-    ).tuples()
+    )
     written = 0
     for document_id, expires, registration_id, coordinator_id in rows:
         coordinator = session.get(User, coordinator_id)

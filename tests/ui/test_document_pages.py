@@ -138,3 +138,17 @@ def test_the_supervisor_submits_once_without_signing_in_and_a_replay_is_refused(
     unknown = _evaluate("x" * 43)
     assert [e.value for e in unknown.error] == [e.value for e in again.error]
     assert "This link does not work" in texts(_evaluate(None))
+
+
+def test_the_supervisors_page_speaks_thai(ctx, office) -> None:  # type: ignore[no-untyped-def]
+    with ctx.sessions.begin() as s:
+        evaluation = s.scalars(select(Evaluation.id).where(Evaluation.kind == "supervisor")).one()
+    sent = evaluation_links.send_link(ctx, actor=office["people"][Role.COORDINATOR], evaluation_id=evaluation)
+    at = AppTest.from_file(str(Path(APP).parent / "pages/evaluate.py"), default_timeout=30)
+    at.session_state["lang"] = "th"
+    at.query_params["t"] = sent.url.split("?t=", 1)[1]
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "แบบประเมินการฝึกงาน"
+    assert "นักศึกษา: สมหญิง เรียนดี" in texts(at)
+    assert [b.label for b in at.button] == ["ส่งแบบประเมิน"]

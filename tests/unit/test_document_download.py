@@ -31,6 +31,14 @@ def client(ctx: AppContext) -> Iterator[TestClient]:
         yield test_client
 
 
+def _get(client: TestClient, path: str, token: str | None = None):  # type: ignore[no-untyped-def]
+    """GET `path` with (only) this session cookie."""
+    client.cookies.clear()
+    if token is not None:
+        client.cookies.set(web.COOKIE, token)
+    return client.get(path)
+
+
 def _cookie(ctx: AppContext, username: str) -> str:
     ticket = auth.login(ctx, username, TEST_PASSWORD).ticket
     token = auth.redeem_ticket(ctx, ticket or "")
@@ -50,7 +58,7 @@ def _document(ctx: AppContext, actor: Actor, advisor_id: int | None, name: str, 
 def test_a_pdf_with_javascript_downloads_only_as_an_attachment(ctx: AppContext, make_actor, client) -> None:
     coordinator = make_actor(Role.COORDINATOR, "coord")
     doc = _document(ctx, coordinator, None, "รายงาน<script>.pdf", PDF_WITH_JS)
-    response = client.get(f"/files/documents/{doc}", cookies={web.COOKIE: _cookie(ctx, "coord")})
+    response = _get(client, f"/files/documents/{doc}", _cookie(ctx, "coord"))
     assert response.status_code == 200 and response.content == PDF_WITH_JS
     assert response.headers["content-disposition"].startswith("attachment; ")
     assert "filename*=UTF-8''%E0%B8%A3" in response.headers["content-disposition"]

@@ -29,7 +29,7 @@ def require_paperwork(session: Session) -> int:
                 )
             )
     session.flush()
-    ids = dict(session.execute(select(DocumentType.code, DocumentType.id)).tuples().all())
+    ids = dict(session.execute(select(DocumentType.code, DocumentType.id)).all())
     courses = list(session.scalars(select(Course.id)))
     session.execute(delete(CourseDocumentType))
     rows = [
