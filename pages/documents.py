@@ -45,21 +45,23 @@ with shown[0]:
             expires_on=[day(d) if d is not None and d == d else "" for d in frame["expires_on"]],
         )
         columns = list(documents.HEADERS)
-        st.caption(_("{n} rows (at most {m})", n=len(view), m=500))
+        st.caption(_("{n} rows (at most {m})", n=len(view), m=documents.MAX_ROWS))
         st.dataframe(
             view[columns],
             hide_index=True,
             width="stretch",
             column_config={c: _(documents.HEADERS[c]) for c in columns},
         )
+        reader = lang()
         for fmt, label in (("csv", _("Export CSV")), ("xlsx", _("Export Excel"))):
-            data = run_action(
+            st.download_button(  # the file is made when the button is pressed, not on every run
+                label,
                 lambda fmt=fmt: documents.export_document_problems(
-                    ctx, actor=actor, filters=filters, lang=lang(), fmt=fmt
-                )
+                    ctx, actor=actor, filters=filters, lang=reader, fmt=fmt
+                ),
+                file_name=f"documents.{fmt}",
+                key=f"docs_export_{fmt}",
             )
-            if data is not None:
-                st.download_button(label, data, file_name=f"documents.{fmt}", key=f"docs_export_{fmt}")
 
 with shown[1]:
     rid = st.number_input(_("Registration no."), min_value=1, step=1, value=None, key="docs_registration")

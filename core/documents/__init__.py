@@ -7,7 +7,8 @@ Public API:
 - `list_types`, `save_type`, `course_requirements`, `set_course_requirements`: types per course;
 - `upload_document`, `review_document`, `registration_documents`, `open_document` (`Download`):
   a registration's documents (advisors: their own students only); every action audited;
-- `list_document_problems`, `export_document_problems` (`DocumentFilters`, `PROBLEMS`, `HEADERS`);
+- `list_document_problems`, `export_document_problems` (`DocumentFilters`, `PROBLEMS`, `HEADERS`,
+  `MAX_ROWS`);
 - `STATUS_LABELS`, `EXPIRING_DAYS`; `Storage`, `DatabaseStorage`, `LocalStorage`: the back ends.
 """
 
@@ -16,6 +17,7 @@ from core.documents.kinds import TypeView, course_requirements, list_types, save
 from core.documents.overview import (
     EXPIRING_DAYS,
     HEADERS,
+    MAX_ROWS,
     PROBLEMS,
     DocumentFilters,
     export_document_problems,
@@ -37,6 +39,7 @@ __all__ = [
     "HEADERS",
     "KINDS",
     "MAX_BYTES",
+    "MAX_ROWS",
     "PROBLEMS",
     "STATUS_LABELS",
     "CheckedFile",
