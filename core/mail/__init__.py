@@ -20,15 +20,10 @@ from core.mail.outbox import (
     outbox_summary,
     refresh_metrics,
 )
-from core.mail.sender import (
-    SendReport,
-    Transport,
-    parse_smtp_url,
-    send_pending,
-    start_sender_thread,
-    stop_sender_thread,
-)
+from core.mail.sender import SendReport, send_pending
+from core.mail.smtp import Transport, parse_smtp_url
 from core.mail.templates import TEMPLATES, RenderedMail, render_mail
+from core.mail.worker import start_sender_thread, stop_sender_thread
 
 __all__ = [
     "COLUMNS",

@@ -8,27 +8,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import socket
-import ssl
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
-from email.utils import format_datetime, formataddr, parseaddr
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import clock, metrics
 from core.context import AppContext
-from core.errors import InvalidInput
 from core.mail.outbox import reason_of
+from core.mail.smtp import Transport, build_message, parse_smtp_url
 from db.models import MailStatus, OutboxMail, SenderLease
 
 log = logging.getLogger(__name__)
@@ -45,29 +35,6 @@ CLAIM_BATCH = 20
 
 
 @dataclass(frozen=True)
-class SmtpTarget:
-    """Where and how to deliver: host, port, TLS mode (starttls | tls | none), credentials."""
-
-    host: str
-    port: int
-    tls: str
-    username: str | None
-    password: str | None
-
-
-def parse_smtp_url(url: str) -> SmtpTarget:
-    """smtp://user:pass@host:587 (STARTTLS required), smtps://... (TLS), smtp+insecure://... (no TLS)."""
-    parts = urlsplit(url)
-    modes = {"smtp": ("starttls", 587), "smtps": ("tls", 465), "smtp+insecure": ("none", 25)}
-    if parts.scheme not in modes or not parts.hostname:
-        raise InvalidInput("SMTP_URL must look like smtp://user:password@host:587.")
-    tls, port = modes[parts.scheme]
-    user = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
-    return SmtpTarget(parts.hostname, parts.port or port, tls, user, password)
-
-
-@dataclass(frozen=True)
 class SendReport:
     """What one pass of the sender did."""
 
@@ -75,82 +42,6 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-
-
-class Transport:
-    """One SMTP connection, opened on first use and reused for a pass."""
-
-    def __init__(self, target: SmtpTarget, timeout: float = 20.0) -> None:
-        self.target = target
-        self.timeout = timeout
-        self._smtp: smtplib.SMTP | None = None
-
-    def _open(self) -> smtplib.SMTP:
-        t = self.target
-        context = ssl.create_default_context()
-        smtp: smtplib.SMTP
-        if t.tls == "tls":
-            smtp = smtplib.SMTP_SSL(t.host, t.port, timeout=self.timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(t.host, t.port, timeout=self.timeout)
-            if t.tls == "starttls":
-                smtp.starttls(context=context)  # refuses to go on in clear when the server cannot
-        if smtp.sock is not None:  # commands are small writes: Nagle + delayed ACKs would cost ~40 ms each
-            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if t.username:
-            smtp.login(t.username, t.password or "")
-        return smtp
-
-    def send(self, message: Envelope) -> None:
-        """Deliver one message (reconnecting once if the server dropped the connection)."""
-        if self._smtp is None:
-            self._smtp = self._open()
-        try:
-            self._smtp.sendmail(message.sender, [message.recipient], message.data)
-        except smtplib.SMTPServerDisconnected:
-            self._smtp = self._open()
-            self._smtp.sendmail(message.sender, [message.recipient], message.data)
-
-    def close(self) -> None:
-        """Say QUIT (or just drop a broken connection)."""
-        if self._smtp is not None:
-            try:
-                self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                self._smtp.close()
-            self._smtp = None
-
-
-_WIRE = compat32.clone(linesep="\r\n")  # SMTP lines end in CRLF; sendmail() sends bytes as they are
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A message ready for the wire: the envelope's sender and recipient, and the MIME bytes."""
-
-    sender: str
-    recipient: str
-    data: bytes
-
-
-def build_message(row: OutboxMail, mail_from: str) -> Envelope:
-    """The row as MIME: plain text and HTML alternatives, its own Message-ID, non-ASCII headers (a
-    Thai subject or name) RFC 2047-encoded. Built with the compat32 classes: a third of the
-    time of EmailMessage's header registry, which matters at hundreds of mails a second."""
-    sender_name, sender_address = parseaddr(mail_from)
-    message = MIMEMultipart("alternative")
-    message["From"] = (
-        formataddr((str(Header(sender_name, "utf-8")), sender_address)) if sender_name else sender_address
-    )
-    name = row.recipient_name or ""
-    message["To"] = formataddr((str(Header(name, "utf-8")), row.recipient)) if name else row.recipient
-    message["Subject"] = Header(row.subject, "utf-8")  # type: ignore[assignment]  # compat32 folds a Header itself
-    message["Message-ID"] = row.message_id
-    message["Date"] = format_datetime(row.created_at)
-    message["Auto-Submitted"] = "auto-generated"
-    message.attach(MIMEText(row.body_text, "plain", "utf-8"))
-    message.attach(MIMEText(row.body_html, "html", "utf-8"))
-    return Envelope(sender_address, row.recipient, message.as_bytes(policy=_WIRE))
 
 
 def acquire_lease(ctx: AppContext, owner: str, now: datetime, seconds: int = LEASE_SECONDS) -> bool:
@@ -335,61 +226,3 @@ def send_pending(
     finally:
         transport.close()
     return SendReport(True, sent, retried, failed)
-
-
-REMINDERS_EVERY_SECONDS = 3600
-
-
-class SenderThread(threading.Thread):
-    """The app's background sender: a pass every MAIL_POLL_SECONDS while the process runs, and the
-    daily reminders (`hourly`, written at most once a day each by their keys) every hour."""
-
-    def __init__(
-        self, context: Callable[[], AppContext], owner: str, hourly: Callable[[AppContext], object] | None
-    ) -> None:
-        super().__init__(name="mail-sender", daemon=True)
-        self._context = context
-        self.owner = owner
-        self.hourly = hourly
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        """Send until stopped; an error is logged and the next pass tries again."""
-        last_hourly = float("-inf")
-        while not self.stopped.is_set():
-            ctx = self._context()
-            try:
-                if self.hourly is not None and time.monotonic() - last_hourly >= REMINDERS_EVERY_SECONDS:
-                    self.hourly(ctx)
-                    last_hourly = time.monotonic()
-                send_pending(ctx, owner=self.owner)
-            except Exception:  # the thread must outlive a database or server outage
-                log.exception("mail sender pass failed")
-            self.stopped.wait(ctx.settings.mail_poll_seconds)
-
-
-_thread_lock = threading.Lock()
-_thread: SenderThread | None = None
-
-
-def start_sender_thread(
-    context: Callable[[], AppContext], owner: str, hourly: Callable[[AppContext], object] | None = None
-) -> bool:
-    """Start this process's background sender once (True when started now)."""
-    global _thread
-    with _thread_lock:
-        if _thread is not None and _thread.is_alive():
-            return False
-        _thread = SenderThread(context, owner, hourly)
-        _thread.start()
-        return True
-
-
-def stop_sender_thread(timeout: float = 5.0) -> None:
-    """Stop this process's background sender (after its current pass)."""
-    global _thread
-    with _thread_lock:
-        thread, _thread = _thread, None
-    if thread is not None:
-        thread.stopped.set()
-        thread.join(timeout)

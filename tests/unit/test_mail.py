@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core import clock, mail
 from core.context import AppContext
-from core.mail import sender
+from core.mail import sender, smtp
 from db.models import MailStatus, OutboxMail
 from tests.smtp_sink import smtp_sink
 
@@ -200,7 +200,7 @@ def test_a_dedupe_key_writes_a_reminder_once_and_a_missing_address_writes_nothin
 
 
 def test_smtp_url_forms() -> None:
-    assert mail.parse_smtp_url("smtp://u%40x:p%3Aw@mail.example.ac.th") == sender.SmtpTarget(
+    assert mail.parse_smtp_url("smtp://u%40x:p%3Aw@mail.example.ac.th") == smtp.SmtpTarget(
         "mail.example.ac.th", 587, "starttls", "u@x", "p:w"
     )
     assert mail.parse_smtp_url("smtps://mail.example.ac.th").port == 465
