@@ -119,8 +119,13 @@ def outbox_stats(session: Session, now: datetime | None = None) -> OutboxStats:
     ).one()
     sent = session.scalar(select(func.count()).where(OutboxMail.status == MailStatus.SENT)) or 0
     failed: dict[str, int] = {}
-    for error in session.scalars(select(OutboxMail.last_error).where(OutboxMail.status == MailStatus.FAILED)):
-        failed[reason_of(error)] = failed.get(reason_of(error), 0) + 1
+    by_error = (
+        select(OutboxMail.last_error, func.count())
+        .where(OutboxMail.status == MailStatus.FAILED)
+        .group_by(OutboxMail.last_error)
+    )
+    for error, count in session.execute(by_error):
+        failed[reason_of(error)] = failed.get(reason_of(error), 0) + int(count)
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=now.tzinfo)
     age = (now - oldest).total_seconds() if oldest is not None else 0.0
