@@ -7,12 +7,13 @@ that serves web/'s HTTP routes), and runs it as the page script on every rerun.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth, i18n
+from core import auth, evaluation_links, i18n
 from core.access import ROLE_LABELS, Actor, Permission
 from core.auth import users
 from core.i18n import N_
@@ -56,6 +57,7 @@ PAGES = [
         ":material/insights:",
         Permission.VIEW_PLACEMENT_STATS,
     ),
+    PageSpec("pages/documents.py", N_("Documents"), ":material/folder_open:", Permission.VIEW_DOCUMENTS),
     PageSpec("pages/courses.py", N_("Courses"), ":material/menu_book:", Permission.VIEW_COURSES),
     PageSpec("pages/import_data.py", N_("Import"), ":material/upload:", Permission.IMPORT_REGISTRATIONS),
     PageSpec(
@@ -80,6 +82,9 @@ PAGES = [
         N_("Admin"),
     ),
     PageSpec(
+        "pages/outbox.py", N_("Outbox"), ":material/outgoing_mail:", Permission.VIEW_OUTBOX, N_("Admin")
+    ),
+    PageSpec(
         "pages/monitoring.py", N_("Monitoring"), ":material/speed:", Permission.VIEW_MONITORING, N_("Admin")
     ),
     PageSpec(
@@ -87,6 +92,15 @@ PAGES = [
     ),
 ]
 LANGUAGE_SWITCH = "lang_switch"
+# The workplace supervisor's form: reached from a one-time link, by anyone, signed in or not.
+EVALUATE_TITLE = N_("Internship evaluation")
+EVALUATE_PAGE = partial(
+    st.Page,
+    "pages/evaluate.py",
+    icon=":material/rate_review:",
+    url_path=evaluation_links.PATH,
+    visibility="hidden",
+)
 
 
 def _restore() -> Actor | None:
@@ -165,6 +179,7 @@ def _navigation(actor: Actor) -> dict[str, list[st.Page]]:
                 visibility="hidden" if spec.hidden else "visible",
             )
             sections.setdefault(_(spec.section), []).append(page)
+    sections.setdefault(_(N_("Account")), []).append(EVALUATE_PAGE(title=_(EVALUATE_TITLE)))
     return sections
 
 
@@ -183,7 +198,8 @@ def main() -> None:
     _emit_cookie_scripts()
     _language_switch()
     if actor is None:
-        _run(st.navigation([st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:")]))
+        login = st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:", default=True)
+        _run(st.navigation([login, EVALUATE_PAGE(title=_(EVALUATE_TITLE))]))
         return
     _sidebar(actor)
     if actor.must_change_password:
@@ -195,6 +211,6 @@ def main() -> None:
 
 if get_script_run_ctx() is None:
     web.disable_nagle()  # before the server accepts its first connection
-    app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
+    app = st.App(__file__, routes=web.routes(), middleware=web.middleware(), lifespan=web.serving)
 else:
     main()

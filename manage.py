@@ -6,6 +6,7 @@
     python manage.py reset-password USERNAME
     python manage.py verify-audit
     python manage.py revoke-sessions
+    python manage.py send-mail [--once]
 
 `verify-audit` walks the audit log's hash chain and reports the first broken link (exit code 1),
 or how many rows it checked (0). It only reads, so it can run as a read-only database user.
@@ -93,6 +94,30 @@ def _revoke_sessions() -> int:
     return 0
 
 
+def _send_mail(args: argparse.Namespace) -> int:
+    import os
+    import socket
+    import time
+
+    from core import mail, reminders
+
+    ctx = app_context()
+    if not ctx.settings.smtp_url:
+        print("error: SMTP_URL is not set; mails stay in the outbox.", file=sys.stderr)
+        return 1
+    owner = f"{socket.gethostname()}:{os.getpid()}:send-mail"
+    while True:
+        written = reminders.write_reminders(ctx)  # once a day each, by their keys
+        print(f"reminders written: {written.digests} digests, {written.evaluations} evaluation notices, "
+              f"{written.agreements} agreement notices")  # fmt: skip
+        report = mail.send_pending(ctx, owner=owner)
+        print(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}"
+              + ("" if report.leased else " (another sender holds the lease)"))  # fmt: skip
+        if args.once:
+            return 0
+        time.sleep(ctx.settings.mail_poll_seconds)
+
+
 def parser() -> argparse.ArgumentParser:
     """The commands and their options."""
     top = argparse.ArgumentParser(
@@ -111,6 +136,8 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("username")
     sub.add_parser("revoke-sessions", help="end every user's session (after an incident)")
     sub.add_parser("verify-audit", help="check the audit log's hash chain; report the first broken link")
+    send = sub.add_parser("send-mail", help="deliver the e-mail outbox over SMTP_URL")
+    send.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     return top
 
 
@@ -125,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify_audit()
         if args.command == "revoke-sessions":
             return _revoke_sessions()
+        if args.command == "send-mail":
+            return _send_mail(args)
         return _migrate(args) if args.command == "migrate" else _account(args)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

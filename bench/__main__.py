@@ -15,6 +15,7 @@ from bench import data, report
 from bench.api_load import api_rows
 from bench.audit import audit_rows
 from bench.cases import actor_for, bench_context, read_cases
+from bench.documents import mail_rows, transfer_rows
 from bench.harness import Row, table
 from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
@@ -65,7 +66,7 @@ class Options:
         return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
 
 
-PARTS = ("core", "pages", "concurrency", "web", "api", "audit", "import", "memory")
+PARTS = ("core", "pages", "concurrency", "web", "api", "audit", "import", "memory", "documents")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -128,6 +129,10 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             "advisor": actor_for(ctx, "advisor", Role.ADVISOR),
         }
         rows = core_rows(ctx, actors, plan, opts) if opts.wants("core") else []
+        if opts.wants("documents"):
+            print(f"[{backend}] outbox throughput and 10 MB documents", flush=True)
+            rows += guarded(plan, "outbox send", partial(mail_rows, ctx, plan))
+            rows += guarded(plan, "document 10 MB", partial(transfer_rows, ctx, actors["admin"], plan))
         if opts.wants("pages"):
             print(f"[{backend}] pages", flush=True)
             # "My students" lists the signed-in advisor's own students: the demo advisor has the most.

@@ -31,7 +31,16 @@ from bench.web_load import start_server, stop_server
 from core import api_clients, postings, registrations
 from core.access import SCOPES, Actor, client_actor
 from core.context import AppContext
-from db.models import ApiClient, AuditEntry, Course, CourseKind, CourseSection, Registration, Student, User
+from db.models import (
+    ApiClient,
+    AuditEntry,
+    Course,
+    CourseKind,
+    CourseSection,
+    Registration,
+    Student,
+    User,
+)
 
 COURSE = "BENCH-API"
 YEAR = 2198  # outside every real term

@@ -22,7 +22,16 @@ from db.engine import make_database
 from db.models import Role, User
 
 # Every namespace a cached read depends on: bumping them all makes the next call cold.
-NAMESPACES = ("registrations", "students", "postings", "companies", "users", "courses", "placements")
+NAMESPACES = (
+    "registrations",
+    "students",
+    "postings",
+    "companies",
+    "users",
+    "courses",
+    "placements",
+    "documents",
+)
 Call = Callable[[], object]
 
 
@@ -167,7 +176,8 @@ def progress_cases(ctx: AppContext, manager: Actor) -> list[Case]:
 
 def read_cases(ctx: AppContext, actors: dict[str, Actor]) -> list[Case]:
     """Every read case."""
-    from bench.placements import placement_cases  # it builds on Case
+    from bench.documents import document_cases  # these build on Case
+    from bench.placements import placement_cases
 
     admin = actors["admin"]
     return [
@@ -176,4 +186,5 @@ def read_cases(ctx: AppContext, actors: dict[str, Actor]) -> list[Case]:
         *queue_cases(ctx, admin, actors["advisor"]),
         *progress_cases(ctx, admin),
         *placement_cases(ctx, actors),
+        *document_cases(ctx, actors),
     ]

@@ -36,6 +36,11 @@ class Permission(StrEnum):
     MANAGE_EVALUATION_FORMS = "manage_evaluation_forms"
     VIEW_PLACEMENT_STATS = "view_placement_stats"
     VIEW_AUDIT_LOG = "view_audit_log"  # read and export the audit log (admins; managers read only)
+    # Documents and mail: advisors see and review their own students' documents only.
+    VIEW_DOCUMENTS = "view_documents"
+    MANAGE_DOCUMENT_TYPES = "manage_document_types"
+    VIEW_OUTBOX = "view_outbox"
+    SEND_EVALUATION_LINKS = "send_evaluation_links"
 
 
 _ALL = frozenset(Permission)
@@ -65,6 +70,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PLACEMENTS,
             Permission.VIEW_VISITS_EVALUATIONS,
             Permission.MANAGE_EVALUATION_FORMS,
+            Permission.VIEW_DOCUMENTS,
+            Permission.MANAGE_DOCUMENT_TYPES,
+            Permission.VIEW_OUTBOX,
+            Permission.SEND_EVALUATION_LINKS,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -75,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VOTE_COMMITTEE,
             Permission.MANAGE_PLACEMENTS,
             Permission.VIEW_MY_STUDENTS,
+            Permission.VIEW_DOCUMENTS,
         }
     ),
     Role.STAFF: frozenset({Permission.VIEW_HOME, Permission.SEARCH_POSTINGS, Permission.MANAGE_POSTINGS}),

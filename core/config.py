@@ -67,6 +67,20 @@ class Settings(BaseSettings):
     default_language: Literal["th", "en"] = "th"
     timezone: str = "Asia/Bangkok"
 
+    # Documents: where uploaded files are kept ("database" in chunks, or "local" under DOCUMENTS_DIR).
+    document_storage: Literal["database", "local"] = "database"
+    documents_dir: Path | None = None
+    # E-mail: smtp://user:password@host:587 (STARTTLS required), smtps://... (TLS from the start), or
+    # smtp+insecure://host:port (no TLS: a local sink only). Empty: mails stay in the outbox, shown on
+    # its page, and nothing is sent.
+    smtp_url: str | None = None
+    mail_from: str = "Internship Office <internship-office@localhost>"
+    # Where links in mails point (the supervisor's one-time link): the app's public address.
+    public_base_url: str = "http://localhost:8501"
+    # The app delivers the outbox from a background thread; off when cron runs `manage.py send-mail`.
+    mail_sender_thread: bool = True
+    mail_poll_seconds: float = Field(default=10.0, gt=0, le=3600)
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:

@@ -96,3 +96,24 @@ ERRORS = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+OUTBOX_BACKLOG = Gauge(
+    "ims_outbox_backlog", "Mails in the outbox not yet sent (waiting or being sent).", registry=REGISTRY
+)
+OUTBOX_OLDEST = Gauge(
+    "ims_outbox_oldest_unsent_seconds",
+    "Age of the oldest mail not yet sent (0 when none).",
+    registry=REGISTRY,
+)
+OUTBOX_FAILED = Gauge(
+    "ims_outbox_failed",
+    "Mails given up on, by reason (SMTP code class or error).",
+    ["reason"],
+    registry=REGISTRY,
+)
+MAIL_SENT = Counter("ims_mail_sent_total", "Mails this process handed to the SMTP server.", registry=REGISTRY)
+MAIL_ATTEMPT_FAILURES = Counter(
+    "ims_mail_attempt_failures_total",
+    "Failed delivery attempts by this process, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)

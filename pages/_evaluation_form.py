@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import placements
-from core.access import Actor
+from core import evaluation_links, placements
+from core.access import Actor, Permission
 from core.context import AppContext
 from core.i18n import N_
 from core.placements import EvaluationView, PlacementView, rules
-from pages._ui import _, act, day, formatted, lang, plain
+from pages._ui import _, act, day, formatted, lang, plain, when
 
 COLUMNS = {
     "kind": N_("Evaluation"),
@@ -100,6 +100,25 @@ def _form(ctx: AppContext, actor: Actor, e: EvaluationView) -> None:
             )
 
 
+def _supervisor_link(ctx: AppContext, actor: Actor, view: PlacementView) -> None:
+    waiting = [e for e in view.evaluations if e.kind == "supervisor" and e.state != rules.SUBMITTED]
+    if not waiting or not actor.can(Permission.SEND_EVALUATION_LINKS):
+        return
+    if st.button(
+        _("Send the supervisor a new evaluation link"),
+        key=f"pl_link_{waiting[0].id}",
+        help=_("The supervisor gets a one-time link by e-mail; any earlier link stops working."),
+    ):
+        act(
+            lambda: evaluation_links.send_link(ctx, actor=actor, evaluation_id=waiting[0].id),
+            lambda sent: _(
+                "The link was sent to {to}; it works until {date}.",
+                to=sent.recipient,
+                date=when(sent.expires_at),
+            ),
+        )
+
+
 def show(ctx: AppContext, actor: Actor, view: PlacementView) -> None:
     """The evaluations of one placement; while it is editable, one of them to fill in."""
     st.markdown("**" + plain(_("Evaluations")) + "**")
@@ -107,6 +126,7 @@ def show(ctx: AppContext, actor: Actor, view: PlacementView) -> None:
     open_ones = {e.id: _kind(e.kind) for e in view.evaluations if e.state != rules.SUBMITTED}
     if not view.editable or not open_ones:
         return
+    _supervisor_link(ctx, actor, view)
     chosen = st.selectbox(
         _("Fill in an evaluation"),
         list(open_ones),

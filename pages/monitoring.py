@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import monitoring, progress
+from core import mail, monitoring, progress
 from core.access import Actor, Permission
 from core.i18n import N_
 from core.progress import ProgressFilters
@@ -54,6 +54,17 @@ def _health(actor: Actor) -> None:
     cols[3].metric(_("Cache breaker"), str(cache["breaker"]))
 
 
+def _outbox(actor: Actor) -> None:
+    stats = run_action(lambda: mail.outbox_summary(ctx, actor=actor))
+    if stats is None:
+        return
+    cols = st.columns(3)
+    cols[0].metric(_("Mails waiting"), f"{stats.backlog:,}")
+    cols[1].metric(_("Oldest waiting (minutes)"), f"{stats.oldest_unsent_seconds / 60:,.0f}")
+    failed = ", ".join(f"{reason}: {n}" for reason, n in sorted(stats.failed_by_reason.items())) or "0"
+    cols[2].metric(_("Mails failed"), failed)
+
+
 def _timings(actor: Actor) -> None:
     frame = run_action(lambda: monitoring.timings(actor=actor))
     if frame is None:
@@ -74,6 +85,7 @@ def live() -> None:
     """The part of the page that refreshes itself (each run re-checks the session: no full rerun runs)."""
     actor = still_signed_in(Permission.VIEW_MONITORING)
     _health(actor)
+    _outbox(actor)
     _timings(actor)
     activity = run_action(lambda: monitoring.login_activity(ctx, actor=actor))
     if activity is not None:

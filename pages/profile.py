@@ -29,10 +29,17 @@ if me:
             index=languages.index(lang()),  # no key: it follows the sidebar switch
             format_func=i18n.LANGUAGE_NAMES.get,
         )
+        digest = None
+        if actor.role in users.DIGEST_ROLES:
+            digest = st.checkbox(
+                _("Send me a daily e-mail of the items waiting longer than {days} days",
+                  days=ctx.settings.overdue_days),
+                value=me.digest,
+            )  # fmt: skip
         if st.form_submit_button(_("Save profile")):
             act(
                 lambda: users.update_profile(
-                    ctx, actor=actor, full_name=full_name, email=email, language=language
+                    ctx, actor=actor, full_name=full_name, email=email, language=language, digest=digest
                 ),
                 _("Profile saved."),
             )

@@ -1,21 +1,25 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
-Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, closed
-Streamlit endpoints, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script`
-for the page that signs in and out; `disable_nagle()` to run before the server accepts connections.
+Public API: `routes()` (the cookie routes, /metrics and document downloads) and `middleware()`
+(security headers, closed Streamlit endpoints, and the integration API under /api/v1) for st.App;
+`COOKIE` and `post_script` for the page that signs in and out; `disable_nagle()` to run before the
+server accepts connections; `serving`, the lifespan that runs the outbox sender and the daily
+reminders while the server is up.
 """
 
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from web.api import ApiFirst
+from web.background import serving
 from web.closed_paths import ClosedPathsMiddleware
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
+from web.documents import document_download
 from web.metrics import metrics_endpoint
 from web.security_headers import SecurityHeadersMiddleware
 from web.server import disable_nagle
 
-__all__ = ["COOKIE", "disable_nagle", "middleware", "post_script", "routes"]
+__all__ = ["COOKIE", "disable_nagle", "middleware", "post_script", "routes", "serving"]
 
 
 def routes() -> list[Route]:
@@ -24,6 +28,7 @@ def routes() -> list[Route]:
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/files/documents/{document_id}", document_download, methods=["GET"]),
     ]
 
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core import monitoring
+from core import mail, monitoring
 from core.bootstrap import app_context
 from core.metrics import REGISTRY
 
@@ -24,4 +24,5 @@ async def metrics_endpoint(request: Request) -> Response:
     if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode(), expected.encode()):
         return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
     await run_in_threadpool(monitoring.refresh_gauges, ctx)
+    await run_in_threadpool(mail.refresh_metrics, ctx)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

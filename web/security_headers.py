@@ -44,8 +44,11 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                own_policy = headers.get("Content-Security-Policy")
                 for name, value in extra.items():
                     headers[name] = value
+                if own_policy:  # a route's own policy (a download's sandbox) is kept, framing still denied
+                    headers["Content-Security-Policy"] = f"{own_policy}; {HEADERS['Content-Security-Policy']}"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -31,6 +31,8 @@ from core.i18n import LANGUAGES, N_
 from db.models import Role, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
+# Who receives the daily digest of overdue items unless they opt out on My profile.
+DIGEST_ROLES = (Role.COORDINATOR, Role.ADVISOR)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -47,6 +49,7 @@ class UserRow:
     locked: bool
     must_change_password: bool
     last_login_at: datetime | None
+    digest: bool = True  # the daily digest of overdue items (coordinators and advisors)
 
 
 def _row(user: User) -> UserRow:
@@ -61,6 +64,7 @@ def _row(user: User) -> UserRow:
         locked,
         user.must_change_password,
         user.last_login_at,
+        not user.digest_opt_out,
     )
 
 
@@ -209,16 +213,26 @@ def _clean_language(language: str) -> str:
 
 
 def update_profile(
-    ctx: AppContext, *, actor: Actor, full_name: str, email: str | None, language: str | None = None
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    full_name: str,
+    email: str | None,
+    language: str | None = None,
+    digest: bool | None = None,
 ) -> UserRow:
-    """Change one's own name, email and (if given) interface language."""
+    """Change one's own name, email and (if given) interface language and daily digest choice."""
     with ctx.change(actor, "users", "lookups") as change:
         user = _get(change.session, actor.person)
-        before = {"full_name": user.full_name, "email": user.email, "language": user.language}
+        before = {"full_name": user.full_name, "email": user.email, "language": user.language,
+                  "digest": not user.digest_opt_out}  # fmt: skip
         user.full_name, user.email = _clean_name(full_name), _clean_email(email)
         if language is not None:
             user.language = _clean_language(language)
-        after = {"full_name": user.full_name, "email": user.email, "language": user.language}
+        if digest is not None:
+            user.digest_opt_out = not digest
+        after = {"full_name": user.full_name, "email": user.email, "language": user.language,
+                 "digest": not user.digest_opt_out}  # fmt: skip
         change.audit("user.profile", "user", user.id, before=before, after=after)
         return _row(user)
 

@@ -10,7 +10,7 @@ Public API:
 - `plan_visit`, `reschedule_visit`, `cancel_visit`, `record_visit`, `add_visit_photos`,
   `remove_visit_photo`, `visit_photo`: visits and their photos (`clean_photo`: the checks);
 - `propose_visits`, `save_visit_plan`: a section's visits planned in one action;
-- `current_forms`, `save_form`, `weighted_total`: evaluation forms kept as versioned data;
+- `current_forms`, `form_view`, `save_form`, `weighted_total`: evaluation forms kept as versioned data;
 - `save_evaluation` (`store_scores` for callers that own the transaction): scores, draft or submitted;
 - `my_students`, `list_placements`, `export_placements` (`PlacementFilters`), `placement_workspace`;
 - `stats_years`, `visit_coverage`, `evaluation_completeness`, `score_distribution`, `score_drilldown`
@@ -20,7 +20,15 @@ Public API:
 from core.placements import rules
 from core.placements.details import save_placement
 from core.placements.evaluations import EvaluationView, save_evaluation, store_scores
-from core.placements.forms import Criterion, FormView, SavedForm, current_forms, save_form, weighted_total
+from core.placements.forms import (
+    Criterion,
+    FormView,
+    SavedForm,
+    current_forms,
+    form_view,
+    save_form,
+    weighted_total,
+)
 from core.placements.overview import (
     HEADERS,
     MAX_ROWS,
@@ -77,6 +85,7 @@ __all__ = [
     "current_forms",
     "evaluation_completeness",
     "export_placements",
+    "form_view",
     "list_placements",
     "my_students",
     "placement_workspace",

@@ -13,7 +13,10 @@ Public API (what pages, the HTTP API, commands and other core packages use):
 - `withdraw_registration`: on the student's behalf, with a reason;
 - `get_record`, `list_records` (`RegistrationRecord`, `RecordPage`) and `list_changes`
   (`Change`, `ChangePage`): registrations and the changes feed for other systems; `catch_up_feed`
-  for rows written in bulk (demo data).
+  for rows written in bulk (demo data);
+- `mail_student`, `student_contact`: mails to a registration's student through the outbox, in the
+  transaction of the change (every transition to needs changes, rejected or committee approved writes
+  one); `clean_reason` for other packages' reasons.
 """
 
 from core.registrations import intake_rules, states
@@ -39,6 +42,7 @@ from core.registrations.intake import (
     KeyReused,
     enter_registration,
 )
+from core.registrations.notices import StudentContact, mail_student, student_contact
 from core.registrations.placement import (
     Candidate,
     PostingFacts,
@@ -58,6 +62,7 @@ from core.registrations.queue import (
 )
 from core.registrations.queue_order import SORTS, column_ascending
 from core.registrations.records import RecordPage, RegistrationRecord, get_record, list_records
+from core.registrations.store import clean_reason
 from core.registrations.transitions import (
     MAX_BULK,
     BulkResult,
@@ -92,6 +97,7 @@ __all__ = [
     "RecordPage",
     "RegistrationDetail",
     "RegistrationRecord",
+    "StudentContact",
     "TimelineEntry",
     "TransitionResult",
     "VoteOutcome",
@@ -100,6 +106,7 @@ __all__ = [
     "candidate_for",
     "candidate_of",
     "catch_up_feed",
+    "clean_reason",
     "column_ascending",
     "committee_status",
     "count_queue",
@@ -113,11 +120,13 @@ __all__ = [
     "list_changes",
     "list_queue",
     "list_records",
+    "mail_student",
     "placement_problems",
     "posting_facts",
     "quorum",
     "registration_detail",
     "states",
+    "student_contact",
     "transition",
     "vote",
     "withdraw_registration",

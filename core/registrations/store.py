@@ -18,6 +18,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.i18n import Text, msg, together
 from core.registrations.completion import check_and_keep_result
 from core.registrations.feed import NewChange, record_changes
+from core.registrations.notices import after_transition
 from core.registrations.placement import candidate_of, placement_problems, posting_facts
 from core.registrations.states import DECIDED, PLACED, Transition, funnel_rank
 from core.terms import DEFAULT_CALENDAR
@@ -176,6 +177,7 @@ def apply_transition(
     if row.target == S.ADVISOR_APPROVED:  # a new committee round: earlier votes no longer count
         session.execute(delete(CommitteeVote).where(CommitteeVote.registration_id == reg.id))
     who = Who(actor_id, client_id, ip)
+    after_transition(session, reg.id, row.target, reason)  # the outbox row commits with the step
     _record(session, reg, row, who=who, reason=reason, now=now, extra=extra)
     return reg.version + 1
 

@@ -4,13 +4,16 @@ from db.models.accounts import AuditChain, AuditEntry, LoginAttempt, LoginTicket
 from db.models.api import ApiClient, IdempotencyKey
 from db.models.base import Base, utcnow
 from db.models.courses import Course, CourseSection, section_committee
+from db.models.documents import CourseDocumentType, Document, DocumentChunk, DocumentType
 from db.models.enums import (
     CourseKind,
     CourseResult,
     DocumentLanguage,
+    DocumentStatus,
     EvaluationStatus,
     EvaluatorKind,
     Grading,
+    MailStatus,
     PostingStatus,
     RegistrationStatus,
     Role,
@@ -19,6 +22,7 @@ from db.models.enums import (
     Vote,
     WorkMode,
 )
+from db.models.mail import EvaluationLink, OutboxMail, SenderLease
 from db.models.org import Faculty, Program, Student
 from db.models.placements import Evaluation, EvaluationCriterion, EvaluationForm, Placement, Visit, VisitPhoto
 from db.models.postings import Company, Internship, internship_programs
@@ -40,13 +44,19 @@ __all__ = [
     "CommitteeVote",
     "Company",
     "Course",
+    "CourseDocumentType",
     "CourseKind",
     "CourseResult",
     "CourseSection",
+    "Document",
+    "DocumentChunk",
     "DocumentLanguage",
+    "DocumentStatus",
+    "DocumentType",
     "Evaluation",
     "EvaluationCriterion",
     "EvaluationForm",
+    "EvaluationLink",
     "EvaluationStatus",
     "EvaluatorKind",
     "Faculty",
@@ -55,6 +65,8 @@ __all__ = [
     "Internship",
     "LoginAttempt",
     "LoginTicket",
+    "MailStatus",
+    "OutboxMail",
     "Placement",
     "PostingStatus",
     "Program",
@@ -64,6 +76,7 @@ __all__ = [
     "RegistrationEvent",
     "RegistrationStatus",
     "Role",
+    "SenderLease",
     "Student",
     "User",
     "UserSession",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import MYSQL_TABLE_ARGS, Base, Timestamps, utcnow
@@ -33,6 +33,8 @@ class User(Timestamps, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # "th" or "en"; None: the office's default language.
     language: Mapped[str | None] = mapped_column(String(5))
+    # The daily digest of overdue items (coordinators and advisors) unless they opt out.
+    digest_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class UserSession(Base):

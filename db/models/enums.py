@@ -114,6 +114,23 @@ class DocumentLanguage(enum.StrEnum):
     EN = "en"
 
 
+class DocumentStatus(enum.StrEnum):
+    """Where the review of one uploaded document version stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    NEEDS_REVISION = "needs_revision"
+
+
+class MailStatus(enum.StrEnum):
+    """Where one outbox mail stands: waiting (or retrying), handed to a sender, delivered, given up."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 def enum_column(enum_cls: type[enum.StrEnum], name: str) -> Enum:
     """A VARCHAR + CHECK column holding the enum's values (portable, no native ENUM)."""
     return Enum(

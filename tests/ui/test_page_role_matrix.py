@@ -134,7 +134,8 @@ def test_every_page_file_is_in_the_matrix() -> None:
 
     pages = Path(__file__).resolve().parents[2] / "pages"
     on_disk = {f"pages/{p.name}" for p in pages.glob("*.py") if not p.name.startswith("_")}
-    assert on_disk - {"pages/login.py"} <= set(SPECS)
+    # Public pages, open to anyone: signing in, and the supervisor's one-time link (tests/ui/test_document_pages.py).
+    assert on_disk - {"pages/login.py", "pages/evaluate.py"} <= set(SPECS)
 
 
 def test_staff_home_shows_no_registration_activity(ctx: AppContext, session_for) -> None:

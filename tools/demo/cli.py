@@ -25,6 +25,7 @@ from tools.demo.load import (
     password_table,
 )
 from tools.demo.load import reset as reset_tables
+from tools.demo.paperwork import require_paperwork
 from tools.demo.reference import SIZES, Generator, Size
 
 __all__ = ["SIZES", "Result", "load", "main", "password_table"]
@@ -79,6 +80,8 @@ def load(
         result.stats.add(
             "registration_changes", registrations.catch_up_feed(session), time.perf_counter() - fed
         )
+    with db.sessions.begin() as session:
+        result.stats.add("course_document_types", require_paperwork(session), time.perf_counter() - fed)
     indexed = time.perf_counter()
     analyze(db.engine)
     result.stats.add("(analyze)", 0, time.perf_counter() - indexed)
