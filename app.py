@@ -191,6 +191,7 @@ def main() -> None:
 
 
 if get_script_run_ctx() is None:
+    web.startup()  # JSON logs, settings and schema checked before the first connection
     web.disable_nagle()  # before the server accepts its first connection
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware())
 else:

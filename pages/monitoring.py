@@ -1,8 +1,9 @@
 """Monitoring: database and cache health, timings, sign-ins, incidents and the queue, refreshed live."""
 
+import pandas as pd
 import streamlit as st
 
-from core import monitoring, progress
+from core import monitoring, ops, progress
 from core.access import Permission
 from core.i18n import N_
 from core.progress import ProgressFilters
@@ -17,12 +18,25 @@ SLOW_COLUMNS = {
     "max_ms": N_("Max ms"),
 }
 BACKENDS = {"memory": N_("in memory"), "redis": "Redis"}
-INCIDENT_COLUMNS = {"at": N_("When"), "incident": N_("Incident id"), "kind": N_("Error"), "page": N_("Page")}
+INCIDENT_COLUMNS = {
+    "at": N_("When"),
+    "incident": N_("Incident id"),
+    "replica": N_("Server"),
+    "page": N_("Page"),
+    "user_id": N_("User id"),
+    "kind": N_("Error"),
+    "trace_hash": N_("Trace hash"),
+}
 
 actor = guard(Permission.VIEW_MONITORING)
 ctx = context()
 st.title(_("Monitoring"))
-st.caption(_("Refreshes every 5 seconds. Timings and incidents are this server process's since it started."))
+st.caption(
+    _(
+        "Refreshes every 5 seconds. Timings are this server process's since it started; "
+        "incidents are every server's."
+    )
+)
 
 
 def _up(up: bool) -> str:
@@ -91,16 +105,37 @@ def live() -> None:
             column_config={c: _(label) for c, label in SLOW_COLUMNS.items()},
         )
     st.subheader(_("Recent incidents"))
-    incidents = run_action(lambda: monitoring.recent_incidents(actor=actor))
+    incidents = run_action(lambda: ops.recent_incidents(ctx, actor=actor))
     if incidents is not None and not incidents.empty:
-        st.dataframe(
-            incidents.assign(at=[when(t) for t in incidents["at"]]),
-            hide_index=True,
-            width="stretch",
-            column_config={c: _(label) for c, label in INCIDENT_COLUMNS.items()},
-        )
+        _incident_table(incidents)
     elif incidents is not None:
-        st.info(_("No incidents since this process started. Incident ids shown to users appear here."))
+        st.info(_("No incidents recorded. Incident ids shown to users appear here."))
 
 
+def _incident_table(frame: pd.DataFrame) -> None:
+    st.dataframe(
+        frame.assign(at=[when(t) for t in frame["at"]]),
+        hide_index=True,
+        width="stretch",
+        column_config={c: _(label) for c, label in INCIDENT_COLUMNS.items()},
+    )
+
+
+def find_incident() -> None:
+    """Look up the id a user read out, whichever server they were on."""
+    with st.form("find_incident"):
+        wanted = st.text_input(_("Find incident by id"), max_chars=40, placeholder="3f2a9c0b1d4e")
+        submitted = st.form_submit_button(_("Find"))
+    if not submitted or not wanted.strip():
+        return
+    found = run_action(lambda: ops.find_incident(ctx, actor=actor, incident=wanted))
+    if found is None:
+        return
+    if found.empty:
+        st.warning(_("No incident with this id."))
+    else:
+        _incident_table(found)
+        st.caption(_("The full trace is in the log of the server named above, under the same incident id."))
+
+find_incident()
 live()

@@ -1,20 +1,22 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
-Public API: `routes()` (the cookie routes and /metrics) and `middleware()` (security headers, and
-the integration API under /api/v1) for st.App; `COOKIE` and `post_script` for the page that
-signs in and out; `disable_nagle()` to run before the server accepts connections.
+Public API: `routes()` (the cookie routes, /metrics and the health checks) and `middleware()`
+(security headers, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script`
+for the page that signs in and out; `disable_nagle()` and `startup()` to run before the server
+accepts connections.
 """
 
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from web import health
 from web.api import ApiFirst
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
 from web.metrics import metrics_endpoint
 from web.security_headers import SecurityHeadersMiddleware
-from web.server import disable_nagle
+from web.server import disable_nagle, startup
 
-__all__ = ["COOKIE", "disable_nagle", "middleware", "post_script", "routes"]
+__all__ = ["COOKIE", "disable_nagle", "middleware", "post_script", "routes", "startup"]
 
 
 def routes() -> list[Route]:
@@ -23,6 +25,8 @@ def routes() -> list[Route]:
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/healthz/live", health.live, methods=["GET"]),
+        Route("/healthz/ready", health.ready, methods=["GET"]),
     ]
 
 

@@ -14,8 +14,13 @@ from __future__ import annotations
 import asyncio
 import asyncio.base_events
 import logging
+import os
 import socket
+import sys
 import threading
+
+from core.bootstrap import app_context
+from core.errors import DomainError
 
 logger = logging.getLogger("ims.web")
 
@@ -91,3 +96,25 @@ def disable_nagle() -> bool:
             "every rerun may wait ~40 ms for delayed ACKs"
         )
     return effective
+
+
+def startup() -> None:
+    """Build the context before serving: JSON logs, the schema migrated or checked, settings valid.
+
+    A configuration error or an out-of-date schema (AUTO_MIGRATE off) stops the process with the
+    reason in the log, so an orchestrator sees the replica fail instead of serving errors.
+    """
+    try:
+        ctx = app_context()
+    except DomainError as exc:
+        logger.critical("not starting: %s", exc.message)
+        sys.exit(3)
+    except ValueError as exc:  # pydantic's ValidationError: the settings are wrong
+        logging.basicConfig()
+        logger.critical("not starting, configuration: %s", exc)
+        sys.exit(2)
+    if os.environ.get("FORWARDED_ALLOW_IPS") is None and not ctx.settings.behind_proxy:
+        logger.warning(
+            "FORWARDED_ALLOW_IPS is unset: the server trusts forwarded headers from loopback; "
+            "start with `python manage.py serve` to apply the configured rule"
+        )

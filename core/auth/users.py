@@ -7,8 +7,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import clock, security_log
@@ -286,3 +287,20 @@ def set_password_by_username(ctx: AppContext, *, username: str, password: str) -
         user.failed_logins, user.locked_until = 0, None
         revoke_all(change.session, user.id)
         change.audit("user.password_set_cli", "user", user.id)
+
+
+def revoke_sessions_cli(ctx: AppContext, *, username: str | None = None) -> int:
+    """End every live session, or one user's, from the operator's console; returns how many."""
+    with ctx.change(None) as change:
+        if username is None:
+            stmt = update(UserSession).where(UserSession.revoked_at.is_(None)).values(revoked_at=clock.now())
+            ended = int(cast(CursorResult[Any], change.session.execute(stmt)).rowcount or 0)
+            change.audit("session.revoke_all_cli", "session", None, after={"ended": ended})
+        else:
+            user = change.session.scalar(select(User).where(User.username == username.strip().lower()))
+            if user is None:
+                raise NotFound("No user named {username}.", username=username)
+            ended = revoke_all(change.session, user.id)
+            change.audit("session.revoke_user_cli", "user", user.id, after={"ended": ended})
+    security_log.event("sessions_revoked_cli", None, username=username or "*", ended=ended)
+    return ended

@@ -19,6 +19,7 @@ from db.models.enums import (
     Vote,
     WorkMode,
 )
+from db.models.ops import Incident
 from db.models.org import Faculty, Program, Student
 from db.models.placements import Evaluation, EvaluationCriterion, EvaluationForm, Placement, Visit, VisitPhoto
 from db.models.postings import Company, Internship, internship_programs
@@ -51,6 +52,7 @@ __all__ = [
     "Faculty",
     "Grading",
     "IdempotencyKey",
+    "Incident",
     "Internship",
     "LoginAttempt",
     "LoginTicket",
