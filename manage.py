@@ -148,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = get_settings()
-    except ValidationError as exc:
-        print(f"error: invalid configuration: {exc}", file=sys.stderr)
+    except ValidationError as exc:  # the reasons only: the input values may hold secrets
+        reasons = "; ".join(str(e["msg"]) for e in exc.errors(include_input=False))
+        print(f"error: invalid configuration: {reasons}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         if args.command == "migrate":

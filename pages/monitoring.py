@@ -137,5 +137,6 @@ def find_incident() -> None:
         _incident_table(found)
         st.caption(_("The full trace is in the log of the server named above, under the same incident id."))
 
+
 find_incident()
 live()

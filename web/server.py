@@ -19,6 +19,8 @@ import socket
 import sys
 import threading
 
+from pydantic import ValidationError
+
 from core.bootstrap import app_context
 from core.errors import DomainError
 
@@ -109,9 +111,10 @@ def startup() -> None:
     except DomainError as exc:
         logger.critical("not starting: %s", exc.message)
         sys.exit(3)
-    except ValueError as exc:  # pydantic's ValidationError: the settings are wrong
+    except ValidationError as exc:  # the reasons only: the input values may hold secrets
         logging.basicConfig()
-        logger.critical("not starting, configuration: %s", exc)
+        reasons = "; ".join(str(e["msg"]) for e in exc.errors(include_input=False))
+        logger.critical("not starting, configuration: %s", reasons)
         sys.exit(2)
     if os.environ.get("FORWARDED_ALLOW_IPS") is None and not ctx.settings.behind_proxy:
         logger.warning(
