@@ -19,7 +19,7 @@ def _incident_on_other_replica(ctx) -> str:  # type: ignore[no-untyped-def]
     other = replace(ctx, settings=ctx.settings.model_copy(update={"replica_id": "app-elsewhere-7"}))
     incident = ops.new_id()
     try:
-        {}["missing"]  # noqa: B018
+        {}["missing"]
     except KeyError as exc:
         ops.record_incident(other, incident=incident, error=exc, page="progress", user_id=None)
     return incident
