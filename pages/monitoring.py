@@ -37,6 +37,7 @@ st.caption(
         "incidents are every server's."
     )
 )
+st.caption(_("This page is served by {replica}.", replica=ctx.settings.replica_id))
 
 
 def _up(up: bool) -> str:
