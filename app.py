@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth, i18n
+from core import auth, i18n, ops
 from core.access import ROLE_LABELS, Actor, Permission
 from core.auth import users
 from core.i18n import N_
@@ -171,8 +171,17 @@ def _run(page: st.Page) -> None:
 
 
 def main() -> None:
-    """Run one rerun: restore the session, then show the login page or the user's pages."""
+    """Run one rerun: restore the session, then show the login page or the user's pages.
+
+    Log lines of the rerun name it (a request id) and the user; the user's own writes are read
+    back from the primary database (core.ops.logs.bound).
+    """
     actor = _restore()
+    with ops.logs.bound(request_id=ops.new_id(), user_id=actor.user_id if actor else None):
+        _rerun(actor)
+
+
+def _rerun(actor: Actor | None) -> None:
     _language(actor)
     st.set_page_config(
         page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     database_url: str = ""
     redis_url: str | None = None
+    # An optional MariaDB read replica for read-only dashboard, search and export queries.
+    database_replica_url: str | None = None
+    replica_max_lag_s: float = Field(default=5.0, gt=0, le=3600)
+    # After a user's own change, their reads go to the primary for this long.
+    read_your_writes_s: float = Field(default=5.0, ge=0, le=600)
     secret_key: str = ""
     organisation_name: str = "Internship Office"
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 from core import clock, metrics
 from core.access import Actor, Permission, require
 from core.context import AppContext
+from core.replica import NOT_CONFIGURED, ReplicaState
 from db.engine import add_query_listener
 from db.models import AuditEntry, UserSession
 
@@ -99,6 +100,7 @@ class Health:
     cache_up: bool
     cache_latency_ms: float | None
     active_sessions: int | None
+    replica: ReplicaState = NOT_CONFIGURED
 
 
 def _active_sessions(ctx: AppContext) -> int:
@@ -133,6 +135,7 @@ def refresh_gauges(ctx: AppContext) -> Health:
         cache_up=ping is not None,
         cache_latency_ms=None if ping is None else round(ping * 1000, 2),
         active_sessions=sessions,
+        replica=ctx.replica_state(),
     )
 
 

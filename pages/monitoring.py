@@ -18,6 +18,13 @@ SLOW_COLUMNS = {
     "max_ms": N_("Max ms"),
 }
 BACKENDS = {"memory": N_("in memory"), "redis": "Redis"}
+REPLICA_STATES = {
+    "ok": N_("in use"),
+    "down": N_("skipped: not answering"),
+    "stopped": N_("skipped: replication stopped"),
+    "lagging": N_("skipped: too far behind"),
+    "not configured": N_("not configured"),
+}
 INCIDENT_COLUMNS = {
     "at": N_("When"),
     "incident": N_("Incident id"),
@@ -67,6 +74,15 @@ def _health() -> None:
     cols[1].metric(_("Cache misses"), f"{cache['misses']:,}")
     cols[2].metric(_("Cache errors"), f"{cache['errors']:,}")
     cols[3].metric(_("Cache breaker"), str(cache["breaker"]))
+    replica = health.replica
+    lag = "" if replica.lag_s is None else " · " + _("{seconds:,.0f} s behind", seconds=replica.lag_s)
+    st.caption(
+        _(
+            "Read replica (dashboards, search, exports): {state}",
+            state=_(REPLICA_STATES.get(replica.reason, replica.reason)),
+        )
+        + lag
+    )
 
 
 def _timings() -> None:

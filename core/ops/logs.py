@@ -20,6 +20,8 @@ from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
+from core.context import acting_user
+
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _user_id: ContextVar[int | None] = ContextVar("user_id", default=None)
 _replica = {"id": ""}
@@ -105,10 +107,12 @@ def configure(*, replica: str, level: str = "INFO", stream: TextIO | None = None
 
 @contextmanager
 def bound(*, request_id: str | None = None, user_id: int | None = None) -> Iterator[None]:
-    """Within this block, every log line names this request and user."""
-    tokens = (_request_id.set(request_id), _user_id.set(user_id))
+    """Within this block, every log line names this request and user (whose own writes are then
+    read back from the primary, see core.context)."""
+    tokens = (_request_id.set(request_id), _user_id.set(user_id), acting_user.set(user_id))
     try:
         yield
     finally:
         _request_id.reset(tokens[0])
         _user_id.reset(tokens[1])
+        acting_user.reset(tokens[2])
