@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
@@ -199,7 +200,12 @@ def _rerun(actor: Actor | None) -> None:
     _run(st.navigation(_navigation(actor)))
 
 
-if get_script_run_ctx() is None:
+if get_script_run_ctx(suppress_warning=True) is None:  # the server importing us: no warning
+    # Navigation is app.py's st.navigation only. Streamlit otherwise treats a pages/ folder as its
+    # legacy multipage app until a first st.navigation call: a fresh replica's first visitor on a
+    # deep link (/monitoring, e.g. after failing over from a stopped replica) got the bare page
+    # script instead of app.py. tests/e2e/test_behind_nginx.py covers it.
+    PagesManager.uses_pages_directory = False
     web.startup()  # JSON logs, settings and schema checked before the first connection
     web.disable_nagle()  # before the server accepts its first connection
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware())

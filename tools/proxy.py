@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -62,7 +63,11 @@ def render(
     text = text.replace("/etc/nginx/tls/fullchain.pem", str(cert)).replace(
         "/etc/nginx/tls/privkey.pem", str(key)
     )
-    text = text.replace("/tmp/ims-nginx", str(tmp / "ims-nginx"))
+    # nginx's workers run as an unprivileged user when the master is root: their temp files go to
+    # a directory they can reach (a pytest temp dir is private to root).
+    scratch = Path(tempfile.mkdtemp(prefix="ims-nginx-"))
+    scratch.chmod(0o755)
+    text = text.replace("/tmp/ims-nginx", str(scratch / "ims-nginx"))
     text = text.replace("worker_processes auto;", "worker_processes 1;")
     text = text.replace("error_log /dev/stderr warn;", f"error_log {tmp / 'error.log'} warn;")
     if trust_client_xff:

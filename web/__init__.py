@@ -1,9 +1,9 @@
 """HTTP beside the app, served by the same process (Streamlit's st.App routes).
 
 Public API: `routes()` (the cookie routes, /metrics and the health checks) and `middleware()`
-(security headers, and the integration API under /api/v1) for st.App; `COOKIE` and `post_script`
-for the page that signs in and out; `disable_nagle()` and `startup()` to run before the server
-accepts connections.
+(request ids for the logs, security headers, and the integration API under /api/v1) for
+st.App; `COOKIE` and `post_script` for the page that signs in and out; `disable_nagle()` and
+`startup()` to run before the server accepts connections.
 """
 
 from starlette.middleware import Middleware
@@ -13,6 +13,7 @@ from web import health
 from web.api import ApiFirst
 from web.cookies import COOKIE, clear_session_cookie, post_script, set_session_cookie
 from web.metrics import metrics_endpoint
+from web.request_ids import RequestIds
 from web.security_headers import SecurityHeadersMiddleware
 from web.server import disable_nagle, startup
 
@@ -32,4 +33,4 @@ def routes() -> list[Route]:
 
 def middleware() -> list[Middleware]:
     """Security headers around every HTTP response; the integration API answers /api/* before Streamlit."""
-    return [Middleware(SecurityHeadersMiddleware), Middleware(ApiFirst)]
+    return [Middleware(RequestIds), Middleware(SecurityHeadersMiddleware), Middleware(ApiFirst)]

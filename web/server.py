@@ -108,6 +108,7 @@ def startup() -> None:
     """
     try:
         ctx = app_context()
+        json_streamlit_logs()
     except DomainError as exc:
         logger.critical("not starting: %s", exc.message)
         sys.exit(3)
@@ -121,3 +122,27 @@ def startup() -> None:
             "FORWARDED_ALLOW_IPS is unset: the server trusts forwarded headers from loopback; "
             "start with `python manage.py serve` to apply the configured rule"
         )
+
+
+def json_streamlit_logs() -> None:
+    """Send Streamlit's and uvicorn's own loggers through the JSON handler too.
+
+    Streamlit gives each of its loggers a plain-text console handler and stops propagation; this
+    removes that handler (now and for loggers made later) so their records reach the root logger.
+    """
+    import streamlit.logger as streamlit_logger
+
+    def through_root(log: logging.Logger) -> None:
+        handler = getattr(log, "streamlit_console_handler", None)
+        if handler is not None:
+            log.removeHandler(handler)
+        log.propagate = True
+
+    streamlit_logger.setup_formatter = through_root
+    for log in list(streamlit_logger._loggers.values()):
+        through_root(log)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own plain-text handlers
+        log = logging.getLogger(name)
+        log.handlers.clear()
+        log.propagate = True
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # one line per request: nginx's job

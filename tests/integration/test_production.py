@@ -5,6 +5,7 @@ headers believed only from FORWARDED_ALLOW_IPS."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -37,9 +38,20 @@ def test_live_and_ready(replica: AppServer) -> None:
 
 
 def test_log_lines_are_json_with_the_replica(replica: AppServer) -> None:
+    status, headers, _ = replica.get("/healthz/live", {"X-Request-ID": "nginx-req-0001"})
+    assert headers["x-request-id"] == "nginx-req-0001"  # the proxy's id, echoed and logged
+    assert (
+        len(replica.get("/healthz/live", {"X-Request-ID": "<script>alert(1)</script>"})[1]["x-request-id"])
+        == 12
+    )
+    replica.get("/api/v1/registrations/1", {"Authorization": "Bearer nope", "X-Request-ID": "nginx-req-0002"})
     lines = replica.log_lines()
     assert lines and all({"time", "level", "logger", "replica", "event"} <= set(x) for x in lines)
     assert {x["replica"] for x in lines} == {lines[0]["replica"]} and lines[0]["replica"]
+    assert any(x["request_id"] == "nginx-req-0002" and x["logger"] == "ims.security" for x in lines)
+    # Streamlit's and uvicorn's own loggers write JSON too: no plain "2026-12-01 05:38:43.345 ..." lines.
+    plain = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d|INFO:|WARNING:|ERROR:)")
+    assert not [raw for raw in replica.log.read_text().splitlines() if plain.match(raw)]
 
 
 def test_ready_is_503_naming_redis_when_it_is_down(tmp_path: Path) -> None:
