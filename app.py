@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
@@ -179,33 +178,26 @@ def main() -> None:
     """
     actor = _restore()
     with ops.logs.bound(request_id=ops.new_id(), user_id=actor.user_id if actor else None):
-        _rerun(actor)
-
-
-def _rerun(actor: Actor | None) -> None:
-    _language(actor)
-    st.set_page_config(
-        page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"
-    )
-    _emit_cookie_scripts()
-    _language_switch()
-    if actor is None:
-        _run(st.navigation([st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:")]))
-        return
-    _sidebar(actor)
-    if actor.must_change_password:
-        # A temporary password opens nothing but the page to replace it.
-        _run(st.navigation([st.Page("pages/profile.py", title=_("My profile"), icon=":material/person:")]))
-        return
-    _run(st.navigation(_navigation(actor)))
+        _language(actor)
+        st.set_page_config(
+            page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"
+        )
+        _emit_cookie_scripts()
+        _language_switch()
+        if actor is None:
+            _run(st.navigation([st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:")]))
+            return
+        _sidebar(actor)
+        if actor.must_change_password:
+            # A temporary password opens nothing but the page to replace it.
+            _run(
+                st.navigation([st.Page("pages/profile.py", title=_("My profile"), icon=":material/person:")])
+            )
+            return
+        _run(st.navigation(_navigation(actor)))
 
 
 if get_script_run_ctx(suppress_warning=True) is None:  # the server importing us: no warning
-    # Navigation is app.py's st.navigation only. Streamlit otherwise treats a pages/ folder as its
-    # legacy multipage app until a first st.navigation call: a fresh replica's first visitor on a
-    # deep link (/monitoring, e.g. after failing over from a stopped replica) got the bare page
-    # script instead of app.py. tests/e2e/test_behind_nginx.py covers it.
-    PagesManager.uses_pages_directory = False
     web.startup()  # JSON logs, settings and schema checked before the first connection
     web.disable_nagle()  # before the server accepts its first connection
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware())

@@ -20,6 +20,7 @@ import sys
 import threading
 
 from pydantic import ValidationError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.bootstrap import app_context
 from core.errors import DomainError
@@ -106,6 +107,11 @@ def startup() -> None:
     A configuration error or an out-of-date schema (AUTO_MIGRATE off) stops the process with the
     reason in the log, so an orchestrator sees the replica fail instead of serving errors.
     """
+    # Navigation is app.py's st.navigation only. Streamlit otherwise treats a pages/ folder as its
+    # legacy multipage app until a first st.navigation call: a fresh replica's first visitor on a
+    # deep link (/monitoring, e.g. after failing over from a stopped replica) got the bare page
+    # script instead of app.py. tests/e2e/test_behind_nginx.py covers it.
+    PagesManager.uses_pages_directory = False
     try:
         ctx = app_context()
         json_streamlit_logs()
