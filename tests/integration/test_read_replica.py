@@ -154,6 +154,11 @@ def test_the_progress_page_reads_from_the_replica(pair: Pair) -> None:
     assert not at.exception, at.exception
     assert pair.statements["replica"] > before["replica"]  # the dashboard's queries went there
     assert "Registrations" in texts(at) or at.metric
+    pair.fresh_reads()
+    before = dict(pair.statements)
+    at = signed_in(manager, "pages/placement_stats.py")  # the managers' other dashboard
+    assert not at.exception, at.exception
+    assert pair.statements["replica"] > before["replica"]
 
 
 def test_a_users_own_change_shows_at_once(pair: Pair) -> None:
