@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 REQ_STAMP := $(VENV)/.stamp-runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.stamp-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint format migrate demo demo-large bench e2e-deps messages clean
+.PHONY: run serve check test lint format migrate demo demo-large bench e2e-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,20 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(REQ_STAMP)
 
-## run: set up, migrate, load demo data on first start, serve on http://localhost:8501
+## run: set up, migrate, load demo data on first start (embedded SQLite only), serve on http://localhost:8501
 run: $(REQ_STAMP)
 	$(BIN)/python manage.py migrate
-	$(BIN)/python manage.py demo --size small --if-empty
-	$(BIN)/streamlit run app.py
+	$(BIN)/python manage.py demo --size small --if-empty --only-embedded
+	$(BIN)/python manage.py serve
+
+## serve: the production start: check configuration, database, Redis, schema and secrets, then serve
+## (no migration, no demo data; run `manage.py migrate` once per release first)
+serve: $(REQ_STAMP)
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py serve
+
+check: $(REQ_STAMP)
+	$(BIN)/python manage.py check
 
 ## test: set up and run the whole suite (lint, types, tests with coverage)
 test: $(DEV_STAMP) e2e-deps lint

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import web
-from core import auth, evaluation_links, i18n
+from core import auth, evaluation_links, i18n, ops
 from core.access import ROLE_LABELS, Actor, Permission
 from core.auth import users
 from core.i18n import N_
@@ -189,27 +189,35 @@ def _run(page: st.Page) -> None:
 
 
 def main() -> None:
-    """Run one rerun: restore the session, then show the login page or the user's pages."""
+    """Run one rerun: restore the session, then show the login page or the user's pages.
+
+    Log lines of the rerun name it (a request id) and the user; the user's own writes are read
+    back from the primary database (core.ops.logs.bound).
+    """
     actor = _restore()
-    _language(actor)
-    st.set_page_config(
-        page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"
-    )
-    _emit_cookie_scripts()
-    _language_switch()
-    if actor is None:
-        login = st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:", default=True)
-        _run(st.navigation([login, EVALUATE_PAGE(title=_(EVALUATE_TITLE))]))
-        return
-    _sidebar(actor)
-    if actor.must_change_password:
-        # A temporary password opens nothing but the page to replace it.
-        _run(st.navigation([st.Page("pages/profile.py", title=_("My profile"), icon=":material/person:")]))
-        return
-    _run(st.navigation(_navigation(actor)))
+    with ops.logs.bound(request_id=ops.new_id(), user_id=actor.user_id if actor else None):
+        _language(actor)
+        st.set_page_config(
+            page_title=_("Internship Management System"), page_icon=":material/school:", layout="wide"
+        )
+        _emit_cookie_scripts()
+        _language_switch()
+        if actor is None:
+            login = st.Page("pages/login.py", title=_("Sign in"), icon=":material/login:", default=True)
+            _run(st.navigation([login, EVALUATE_PAGE(title=_(EVALUATE_TITLE))]))
+            return
+        _sidebar(actor)
+        if actor.must_change_password:
+            # A temporary password opens nothing but the page to replace it.
+            _run(
+                st.navigation([st.Page("pages/profile.py", title=_("My profile"), icon=":material/person:")])
+            )
+            return
+        _run(st.navigation(_navigation(actor)))
 
 
-if get_script_run_ctx() is None:
+if get_script_run_ctx(suppress_warning=True) is None:  # the server importing us: no warning
+    web.startup()  # JSON logs, settings and schema checked before the first connection
     web.disable_nagle()  # before the server accepts its first connection
     app = st.App(__file__, routes=web.routes(), middleware=web.middleware(), lifespan=web.serving)
 else:

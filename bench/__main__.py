@@ -21,6 +21,7 @@ from bench.imports import import_rows
 from bench.load import concurrency_row, memory_rows
 from bench.pages import page_rows
 from bench.placements import photo_rows
+from bench.proxy_load import proxy_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
 from bench.web_load import web_load_rows
 from bench.writes import status_change_rows
@@ -44,6 +45,8 @@ SCALE = {
     "web_seconds": (10, 60),
     "api_clients": (10, 50),
     "api_seconds": (3, 10),
+    "proxy_users": (20, 300),
+    "proxy_seconds": (10, 60),
 }
 
 
@@ -66,7 +69,7 @@ class Options:
         return {name: quick if self.quick else full for name, (quick, full) in SCALE.items()}
 
 
-PARTS = ("core", "pages", "concurrency", "web", "api", "audit", "import", "memory", "documents")
+PARTS = ("core", "pages", "concurrency", "web", "proxy", "api", "audit", "import", "memory", "documents")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -148,6 +151,11 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             seconds = scale["web_seconds"]
             load = partial(web_load_rows, ctx, plan, redis_url, scale["web_users"], seconds, seconds / 3)
             rows += guarded(plan, "web load", load)
+        if backend == "mariadb" and opts.wants("proxy"):  # production's shape: nginx, two replicas
+            users, seconds = scale["proxy_users"], scale["proxy_seconds"]
+            print(f"[{backend}] {users} users through nginx on two replicas", flush=True)
+            proxy = partial(proxy_rows, ctx, plan, redis_url, users, seconds, seconds / 2)
+            rows += guarded(plan, "proxy load", proxy)
         if backend == "mariadb" and opts.wants("api"):
             print(f"[{backend}] integration API, {scale['api_clients']} concurrent clients", flush=True)
             api = partial(api_rows, ctx, plan, redis_url, scale["api_clients"], scale["api_seconds"])

@@ -175,7 +175,8 @@ async def _user(
 
     rng, journey = random.Random(seed), JOURNEYS[role]
     await asyncio.sleep(rng.uniform(0, think[1]))  # users do not all arrive in the same instant
-    headers = {"Cookie": f"ims_session={cookie}", "Origin": url}
+    # ims_route: the per-browser cookie nginx keeps a browser on one replica by (deploy/nginx.conf).
+    headers = {"Cookie": f"ims_session={cookie}; ims_route=user{seed}", "Origin": url}
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
         async with websockets.connect(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import secrets
+import socket
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     database_url: str = ""
     redis_url: str | None = None
+    # An optional MariaDB read replica for read-only dashboard, search and export queries.
+    database_replica_url: str | None = None
+    replica_max_lag_s: float = Field(default=5.0, gt=0, le=3600)
+    # After a user's own change, their reads go to the primary for this long.
+    read_your_writes_s: float = Field(default=5.0, ge=0, le=600)
     secret_key: str = ""
     organisation_name: str = "Internship Office"
 
@@ -61,8 +69,21 @@ class Settings(BaseSettings):
     # A placement's first and last day may fall this many days outside its section's term.
     placement_margin_days: int = Field(default=30, ge=0, le=180)
     metrics_token: str | None = None
-    # Bring the schema to the newest revision when the app starts (one replica at a time).
-    auto_migrate: bool = True
+    # Bring the schema to the newest revision when the app starts (one replica at a time). Unset:
+    # on in development and tests, off in production (run `python manage.py migrate` first).
+    auto_migrate: bool | None = None
+    # Behind a reverse proxy: X-Forwarded-For/-Proto are believed only from these peers
+    # (comma-separated addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); production with
+    # BEHIND_PROXY=1 refuses to start without them.
+    behind_proxy: bool = False
+    forwarded_allow_ips: str = ""
+    # This process's name in logs and incidents (default: host name and process id).
+    replica_id: str = ""
+    # Incidents older than this are deleted (by any replica, as it records a new one).
+    incident_retention_days: int = Field(default=90, ge=1, le=3650)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Health checks of /healthz/ready: each dependency answers within this many seconds or is down.
+    health_timeout_s: float = Field(default=1.0, gt=0, le=10)
     # The interface language of users who have not chosen one, and the zone times are shown in.
     default_language: Literal["th", "en"] = "th"
     timezone: str = "Asia/Bangkok"
@@ -96,8 +117,23 @@ class Settings(BaseSettings):
         parse_calendar(value)
         return value
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for part in (p.strip() for p in value.split(",")):
+            if part and part != "*":
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(f"FORWARDED_ALLOW_IPS: {part!r} is not an address or network") from None
+        return value
+
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
+        if self.auto_migrate is None:
+            self.auto_migrate = self.app_env != "production"
+        if not self.replica_id:
+            self.replica_id = f"{socket.gethostname()}-{os.getpid()}"
         if not self.database_url:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.database_url = f"sqlite:///{self.data_dir / 'ims.sqlite3'}"
@@ -106,9 +142,21 @@ class Settings(BaseSettings):
                 raise ValueError("SECRET_KEY must be set to a random value of 32+ characters in production")
             if self.bcrypt_rounds < 12:
                 raise ValueError("BCRYPT_ROUNDS must be at least 12 in production")
+            if self.behind_proxy and not self.forwarded_allow_ips.strip():
+                raise ValueError(
+                    "BEHIND_PROXY=1 needs FORWARDED_ALLOW_IPS (the proxy's addresses) in production"
+                )
         elif not self.secret_key:
             self.secret_key = _dev_secret_key(self.data_dir)
         return self
+
+    @property
+    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The networks whose forwarded headers are believed ("*": any peer, for tests only)."""
+        parts = [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+        if "*" in parts:
+            return (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+        return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
 
     @property
     def is_sqlite(self) -> bool:

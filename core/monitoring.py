@@ -1,8 +1,8 @@
-"""System health for admins: query and page timings, cache and database health, sign-ins, incidents.
+"""System health for admins: query and page timings, cache and database health, sign-ins.
 
-Counters live in core.metrics (served at /metrics); this module feeds them and keeps two small
-in-memory tables per process: the slowest statements (normalised, never their parameters)
-and the latest incidents.
+Counters live in core.metrics (served at /metrics); this module feeds them and keeps a small
+in-memory table per process: the slowest statements (normalised, never their parameters).
+Incidents are rows in the database (core.ops), so every replica sees them.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -22,11 +21,11 @@ from sqlalchemy import func, select, text
 from core import clock, metrics
 from core.access import Actor, Permission, require
 from core.context import AppContext
+from core.replica import NOT_CONFIGURED, ReplicaState
 from db.engine import add_query_listener
 from db.models import AuditEntry, UserSession
 
 SLOW_TABLE_SIZE = 50
-INCIDENTS_KEPT = 50
 LOGIN_ACTIONS = ("login", "login_failed", "lockout")
 _VERBS = frozenset({"select", "insert", "update", "delete"})
 _STRING = re.compile(r"'(?:[^'\\]|\\.|'')*'")
@@ -45,7 +44,6 @@ class _Slow:
 
 _lock = threading.Lock()
 _slow: dict[str, _Slow] = {}
-_incidents: deque[tuple[datetime, str, str, str]] = deque(maxlen=INCIDENTS_KEPT)
 
 
 @lru_cache(maxsize=1024)
@@ -92,14 +90,6 @@ def observe_page(page: str, seconds: float) -> None:
     metrics.PAGE_RUN_SECONDS.labels(page[:60]).observe(seconds)
 
 
-def record_incident(incident: str, error: BaseException, page: str | None = None) -> None:
-    """Count an unexpected error and remember its incident id (the type only, never the message)."""
-    kind = type(error).__name__
-    metrics.ERRORS.labels(kind).inc()
-    with _lock:
-        _incidents.appendleft((clock.now(), incident, kind, (page or "")[:60]))
-
-
 @dataclass(frozen=True)
 class Health:
     """Database, cache and session health at one moment."""
@@ -110,6 +100,7 @@ class Health:
     cache_up: bool
     cache_latency_ms: float | None
     active_sessions: int | None
+    replica: ReplicaState = NOT_CONFIGURED
 
 
 def _active_sessions(ctx: AppContext) -> int:
@@ -144,6 +135,7 @@ def refresh_gauges(ctx: AppContext) -> Health:
         cache_up=ping is not None,
         cache_latency_ms=None if ping is None else round(ping * 1000, 2),
         active_sessions=sessions,
+        replica=ctx.replica_state(),
     )
 
 
@@ -160,14 +152,6 @@ def slow_queries(*, actor: Actor, limit: int = 15) -> pd.DataFrame:
         rows = [(k, v.count, v.total / v.count * 1000, v.slowest * 1000) for k, v in _slow.items()]
     frame = pd.DataFrame(rows, columns=["statement", "count", "mean_ms", "max_ms"])
     return frame.sort_values("max_ms", ascending=False, ignore_index=True).head(limit)
-
-
-def recent_incidents(*, actor: Actor) -> pd.DataFrame:
-    """The latest unexpected errors of this process: when, incident id, error type, page."""
-    require(actor, Permission.VIEW_MONITORING)
-    with _lock:
-        rows = list(_incidents)
-    return pd.DataFrame(rows, columns=["at", "incident", "kind", "page"])
 
 
 def _samples(name: str, suffix: str, label: str) -> dict[str, float]:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
 
 from db.engine import make_engine
 
@@ -44,3 +46,25 @@ def upgrade(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str = "base") -> None:
     """Downgrade the database at `url` to `revision`."""
     command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(url: str, *, connect_timeout_s: int = 5) -> str | None:
+    """The revision the database at `url` is at (None: never migrated)."""
+    engine = make_engine(url, connect_timeout_s=connect_timeout_s)
+    try:
+        with engine.connect() as conn:
+            return revision_of(conn)
+    finally:
+        engine.dispose()
+
+
+def revision_of(conn: Connection) -> str | None:
+    """The revision of the database behind an open connection (None: never migrated)."""
+    return MigrationContext.configure(conn).get_current_revision()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import string
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -13,7 +12,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import streamlit as st
 
-from core import auth, i18n, monitoring
+from core import auth, i18n, monitoring, ops
 from core.access import Actor, Permission
 from core.bootstrap import app_context
 from core.context import AppContext
@@ -124,9 +123,15 @@ def failure(exc: Exception) -> str:
     """What to tell the user about a failed call: a domain error as it is, anything else by incident id."""
     if isinstance(exc, DomainError):
         return tr(exc.text)
-    incident = uuid.uuid4().hex[:12]
-    logger.exception("incident %s", incident, exc_info=exc)
-    monitoring.record_incident(incident, exc, st.session_state.get("page_name"))
+    incident = ops.new_id()
+    actor = st.session_state.get("actor")
+    ops.record_incident(
+        context(),
+        incident=incident,
+        error=exc,
+        page=st.session_state.get("page_name"),
+        user_id=actor.user_id if isinstance(actor, Actor) else None,
+    )
     return _(
         "Something went wrong. Incident id: {incident}. The office's admin can look it up.", incident=incident
     )

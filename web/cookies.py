@@ -53,7 +53,8 @@ async def _ticket_field(request: Request) -> str | None:
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    # The scheme comes from X-Forwarded-Proto only through a trusted proxy (web.server).
+    return request.url.scheme == "https"
 
 
 async def set_session_cookie(request: Request) -> Response:

@@ -20,10 +20,12 @@ HSTS = "max-age=31536000"
 
 
 def came_over_https(scope: Scope) -> bool:
-    """True when the request reached us, or the proxy in front of us, over HTTPS."""
-    if scope.get("scheme") == "https":
-        return True
-    return any(k == b"x-forwarded-proto" and v.strip() == b"https" for k, v in scope.get("headers", []))
+    """True when the request reached us, or a trusted proxy in front of us, over HTTPS.
+
+    The server sets the scheme from X-Forwarded-Proto only when the peer is listed in
+    FORWARDED_ALLOW_IPS (see web.server.forwarding_rule); the header itself is never read here.
+    """
+    return scope.get("scheme") in ("https", "wss")
 
 
 class SecurityHeadersMiddleware:

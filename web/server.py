@@ -14,8 +14,16 @@ from __future__ import annotations
 import asyncio
 import asyncio.base_events
 import logging
+import os
 import socket
+import sys
 import threading
+
+from pydantic import ValidationError
+from streamlit.runtime.pages_manager import PagesManager
+
+from core.bootstrap import app_context
+from core.errors import DomainError
 
 logger = logging.getLogger("ims.web")
 
@@ -91,3 +99,56 @@ def disable_nagle() -> bool:
             "every rerun may wait ~40 ms for delayed ACKs"
         )
     return effective
+
+
+def startup() -> None:
+    """Build the context before serving: JSON logs, the schema migrated or checked, settings valid.
+
+    A configuration error or an out-of-date schema (AUTO_MIGRATE off) stops the process with the
+    reason in the log, so an orchestrator sees the replica fail instead of serving errors.
+    """
+    # Navigation is app.py's st.navigation only. Streamlit otherwise treats a pages/ folder as its
+    # legacy multipage app until a first st.navigation call: a fresh replica's first visitor on a
+    # deep link (/monitoring, e.g. after failing over from a stopped replica) got the bare page
+    # script instead of app.py. tests/e2e/test_behind_nginx.py covers it.
+    PagesManager.uses_pages_directory = False
+    try:
+        ctx = app_context()
+        json_streamlit_logs()
+    except DomainError as exc:
+        logger.critical("not starting: %s", exc.message)
+        sys.exit(3)
+    except ValidationError as exc:  # the reasons only: the input values may hold secrets
+        logging.basicConfig()
+        reasons = "; ".join(str(e["msg"]) for e in exc.errors(include_input=False))
+        logger.critical("not starting, configuration: %s", reasons)
+        sys.exit(2)
+    if os.environ.get("FORWARDED_ALLOW_IPS") is None and not ctx.settings.behind_proxy:
+        logger.warning(
+            "FORWARDED_ALLOW_IPS is unset: the server trusts forwarded headers from loopback; "
+            "start with `python manage.py serve` to apply the configured rule"
+        )
+
+
+def json_streamlit_logs() -> None:
+    """Send Streamlit's and uvicorn's own loggers through the JSON handler too.
+
+    Streamlit gives each of its loggers a plain-text console handler and stops propagation; this
+    removes that handler (now and for loggers made later) so their records reach the root logger.
+    """
+    import streamlit.logger as streamlit_logger
+
+    def through_root(log: logging.Logger) -> None:
+        handler = getattr(log, "streamlit_console_handler", None)
+        if handler is not None:
+            log.removeHandler(handler)
+        log.propagate = True
+
+    streamlit_logger.setup_formatter = through_root
+    for log in list(streamlit_logger._loggers.values()):
+        through_root(log)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own plain-text handlers
+        log = logging.getLogger(name)
+        log.handlers.clear()
+        log.propagate = True
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # one line per request: nginx's job

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core import clock, security_log
 from core.access import Actor, Permission, require
+from core.auth.lockout import normal_username
 from core.auth.passwords import check_policy, hash_password, verify_password
 
 # Sessions are part of this module's API (pages call users.*); `x as x` marks the re-export.
@@ -290,3 +291,17 @@ def set_password_by_username(ctx: AppContext, *, username: str, password: str) -
         user.failed_logins, user.locked_until = 0, None
         revoke_all(change.session, user.id)
         change.audit("user.password_set_cli", "user", user.id)
+
+
+def revoke_sessions_cli(ctx: AppContext, *, username: str | None = None) -> int:
+    """End every live session, or one user's, from the operator's console; returns how many."""
+    if username is None:
+        return revoke_all_sessions(ctx, actor=None)
+    with ctx.change(None) as change:
+        user = change.session.scalar(select(User).where(User.username == normal_username(username)))
+        if user is None:
+            raise NotFound("No user named {username}.", username=username)
+        ended = revoke_all(change.session, user.id)
+        change.audit("session.revoke_user_cli", "user", user.id, after={"ended": ended})
+    security_log.event("sessions_revoked_cli", None, username=username, ended=ended)
+    return ended

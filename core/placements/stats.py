@@ -66,7 +66,7 @@ def stats_years(ctx: AppContext, *, actor: Actor) -> tuple[int, ...]:
     def read(session: Any) -> list[int]:
         return sorted((int(y) for y in session.scalars(stmt)), reverse=True)
 
-    return tuple(ctx.cached(NAMESPACES, "placements.years", {}, read))
+    return tuple(ctx.cached(NAMESPACES, "placements.years", {}, read, replica=True))
 
 
 def _coverage(session: Any, f: StatsFilters) -> pd.DataFrame:
@@ -126,7 +126,9 @@ def visit_coverage(ctx: AppContext, *, actor: Actor, filters: StatsFilters) -> p
     """Per faculty: placed students, those visited at least once (and the share), visits per student
     (columns students, visited, coverage, visits, visits_per_student)."""
     require(actor, Permission.VIEW_PLACEMENT_STATS)
-    return ctx.cached(NAMESPACES, "placements.coverage", asdict(filters), lambda s: _coverage(s, filters))
+    return ctx.cached(
+        NAMESPACES, "placements.coverage", asdict(filters), lambda s: _coverage(s, filters), replica=True
+    )
 
 
 def _completeness(session: Any, f: StatsFilters) -> pd.DataFrame:
@@ -154,7 +156,9 @@ def evaluation_completeness(ctx: AppContext, *, actor: Actor, filters: StatsFilt
     """Per month of the due date and evaluator kind: evaluations due so far, submitted, and the share."""
     require(actor, Permission.VIEW_PLACEMENT_STATS)
     args = {**asdict(filters), "day": today().isoformat()}
-    return ctx.cached(NAMESPACES, "placements.completeness", args, lambda s: _completeness(s, filters))
+    return ctx.cached(
+        NAMESPACES, "placements.completeness", args, lambda s: _completeness(s, filters), replica=True
+    )
 
 
 def _group_columns(by: str) -> tuple[Any, Any, Any]:
@@ -241,7 +245,9 @@ def score_distribution(ctx: AppContext, *, actor: Actor, filters: StatsFilters, 
     require(actor, Permission.VIEW_PLACEMENT_STATS)
     _group_columns(by)
     args = {**asdict(filters), "by": by}
-    return ctx.cached(NAMESPACES, "placements.scores", args, lambda s: _distribution(s, by, filters))
+    return ctx.cached(
+        NAMESPACES, "placements.scores", args, lambda s: _distribution(s, by, filters), replica=True
+    )
 
 
 def score_drilldown(
@@ -261,4 +267,4 @@ def score_drilldown(
         return rows[["registration_id", "student_code", "student", "score", "result", "end_date"]]
 
     args = {**asdict(filters), "by": by, "group": int(group_id)}
-    return ctx.cached(NAMESPACES, "placements.score_rows", args, read)
+    return ctx.cached(NAMESPACES, "placements.score_rows", args, read, replica=True)

@@ -136,7 +136,9 @@ def _frame(rows: list[list[Any]]) -> pd.DataFrame:
 def _facets(ctx: AppContext, q: PostingQuery) -> tuple[int, dict[str, tuple[FacetCount, ...]]]:
     """The total and facet counts, cached: paging and re-sorting the same search reuse them."""
     key = asdict(replace(q, sort=""))
-    raw = ctx.cached(("postings",), "search.counts", key, lambda s: count_facets(s, ctx.db.dialect, q))
+    raw = ctx.cached(
+        ("postings",), "search.counts", key, lambda s: count_facets(s, ctx.db.dialect, q), replica=True
+    )
     facets = {n: tuple(FacetCount(str(v), str(lbl), int(c)) for v, lbl, c in raw[n]) for n in FACET_NAMES}
     return int(raw["total"]), facets
 
@@ -163,7 +165,9 @@ def search_postings(
     # A page shows slots left, so placements (registrations) change it as well as posting edits.
     namespaces, dialect = ("postings", "registrations"), ctx.db.dialect
     key = {**asdict(q), "page": page, "page_size": page_size}
-    rows = ctx.cached(namespaces, "search.page", key, lambda s: _page(s, dialect, q, page, page_size, total))
+    rows = ctx.cached(
+        namespaces, "search.page", key, lambda s: _page(s, dialect, q, page, page_size, total), replica=True
+    )
     return SearchResult(_frame(rows), total, page, page_size, facets)
 
 

@@ -62,13 +62,17 @@ def timeline(ctx: AppContext, *, actor: Actor, filters: ProgressFilters, freq: s
 
 def _group_counts(ctx: AppContext, filters: ProgressFilters, base: str) -> pd.DataFrame:
     args = {**filters.key(), "base": base}
-    return ctx.cached(NAMESPACE, "progress.group_counts", args, lambda s: sql.group_counts(s, filters, base))
+    return ctx.cached(
+        NAMESPACE, "progress.group_counts", args, lambda s: sql.group_counts(s, filters, base), replica=True
+    )
 
 
 def _group_names(ctx: AppContext, dimension: str) -> pd.DataFrame:
     namespace = (sql.NAMES_NAMESPACE[dimension],)
     args = {"dimension": dimension}
-    return ctx.cached(namespace, "progress.group_names", args, lambda s: sql.group_names(s, dimension))
+    return ctx.cached(
+        namespace, "progress.group_names", args, lambda s: sql.group_names(s, dimension), replica=True
+    )
 
 
 def _breakdown(ctx: AppContext, filters: ProgressFilters, dimension: str, top: int) -> pd.DataFrame:

@@ -129,7 +129,9 @@ def _query_events(session: Session, filters: ProgressFilters) -> pd.DataFrame:
 def events(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     """One row per timeline event of those registrations, with the next event's time and actor."""
 
-    return ctx.cached(NAMESPACE, "progress.events", filters.key(), lambda s: _query_events(s, filters))
+    return ctx.cached(
+        NAMESPACE, "progress.events", filters.key(), lambda s: _query_events(s, filters), replica=True
+    )
 
 
 UNKNOWN = N_("(unknown)")  # an approver whose user row is gone (a msgid: pages translate it)

@@ -160,7 +160,11 @@ def status_stage(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
     """Registrations per (status, furthest stage): the one query behind the KPIs and the funnel."""
 
     return ctx.cached(
-        NAMESPACE, "progress.status_stage", filters.key(), lambda s: sql.status_stage_counts(s, filters)
+        NAMESPACE,
+        "progress.status_stage",
+        filters.key(),
+        lambda s: sql.status_stage_counts(s, filters),
+        replica=True,
     )
 
 

@@ -125,13 +125,17 @@ def drilldown(ctx: AppContext, filters: ProgressFilters, dimension: str, value: 
         return int(session.scalar(stmt) or 0)
 
     frame = ctx.cached(
-        NAMESPACE, "progress.drilldown", args, lambda s: _drill_rows(s, filters, dimension, value)
+        NAMESPACE,
+        "progress.drilldown",
+        args,
+        lambda s: _drill_rows(s, filters, dimension, value),
+        replica=True,
     )
     # Fewer rows than the limit are all of them; only a full list needs the count.
     total = (
         len(frame)
         if len(frame) < DRILL_LIMIT
-        else ctx.cached(NAMESPACE, "progress.drilldown_count", args, count)
+        else ctx.cached(NAMESPACE, "progress.drilldown_count", args, count, replica=True)
     )
     days = (pd.Timestamp(clock.now()) - frame["changed"]).dt.total_seconds() / 86400
     return Drilldown(frame.assign(days_in_state=days.round(1))[DRILL_COLUMNS], int(total))
@@ -156,4 +160,4 @@ def export_rows(ctx: AppContext, filters: ProgressFilters) -> pd.DataFrame:
 
     # Rows carry company, course, program and faculty names: their writers' namespaces count too.
     namespaces = (*NAMESPACE, "postings", "courses", "lookups")
-    return ctx.cached(namespaces, "progress.export", filters.key(), read)
+    return ctx.cached(namespaces, "progress.export", filters.key(), read, replica=True)

@@ -23,6 +23,7 @@ from db.models.enums import (
     WorkMode,
 )
 from db.models.mail import EvaluationLink, OutboxMail, SenderLease
+from db.models.ops import Incident
 from db.models.org import Faculty, Program, Student
 from db.models.placements import Evaluation, EvaluationCriterion, EvaluationForm, Placement, Visit, VisitPhoto
 from db.models.postings import Company, Internship, internship_programs
@@ -62,6 +63,7 @@ __all__ = [
     "Faculty",
     "Grading",
     "IdempotencyKey",
+    "Incident",
     "Internship",
     "LoginAttempt",
     "LoginTicket",

@@ -27,6 +27,8 @@ class ThrowawayMariaDB:
     root: Path
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
+    # Binary log off by default; a replication primary passes e.g. ["--server-id=1", "--log-bin=..."].
+    server_args: list[str] = field(default_factory=lambda: ["--skip-log-bin"])
 
     @property
     def url(self) -> str:
@@ -47,7 +49,7 @@ class ThrowawayMariaDB:
         self.process = subprocess.Popen(
             ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={self.root / 'data'}", f"--port={self.port}",
              "--bind-address=127.0.0.1", f"--socket={self.root / 'sock'}", f"--pid-file={self.root / 'pid'}",
-             "--user=root", "--innodb-buffer-pool-size=64M", "--skip-log-bin"],
+             "--user=root", "--innodb-buffer-pool-size=64M", *self.server_args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 30

@@ -114,7 +114,7 @@ def _check(at: AppTest, data: list[str], where: str) -> None:
 @pytest.mark.parametrize("role", list(Role))
 def test_every_page_in_thai_as_each_role(ctx: AppContext, office, role: Role) -> None:  # type: ignore[no-untyped-def]
     actor = office[role]
-    data = data_words(ctx)
+    data = [*data_words(ctx), ctx.settings.replica_id]  # the server's name (host name) is data too
     home = signed_in(actor, lang="th")
     _check(home, data, f"{role} home")
     assert [b.label for b in home.sidebar.button] == ["ออกจากระบบ"]

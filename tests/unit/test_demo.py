@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from core.postings.search_text import index_text
 from db.engine import Database, make_database
 from db.migrate import upgrade
 from db.models import Base, RegistrationStatus
+from tests import factories
 from tests.backends import ensure_mysql_database, service_url
 from tools import demo
 from tools.demo.load import BULK_TABLES, reset, table_counts
@@ -199,14 +201,69 @@ def test_cli_prints_new_passwords_each_run(
     )
     monkeypatch.setattr("core.config.get_settings", lambda: settings)
     printed = []
+    secret_file = tmp_path / "demo-passwords.txt"
     for _ in range(2):
         assert demo.main(["--size", "small", "--reset", "--today", TODAY.isoformat()]) == 0
         out = capsys.readouterr().out
         assert "rows/s" in out and "audit_log" in out
+        # Not a terminal (a service log): the passwords go to an owner-only file, never to stdout.
+        assert str(secret_file) in out and stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+        written = secret_file.read_text(encoding="utf-8")
         printed.append(
-            {line.split()[1] for line in out.splitlines() if line.split()[:1] in (["admin"], ["staff"])}
+            {line.split()[1] for line in written.splitlines() if line.split()[:1] in (["admin"], ["staff"])}
         )
+        assert not any(password in out for password in printed[-1])
     assert len(printed[0]) == 2 and not printed[0] & printed[1]
+
+
+def test_cli_shows_passwords_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'tty.sqlite3'}"
+    upgrade(url)
+    settings = Settings(
+        app_env="test", data_dir=tmp_path, database_url=url, secret_key="x" * 40, bcrypt_rounds=4
+    )
+    monkeypatch.setattr("core.config.get_settings", lambda: settings)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert demo.main(["--size", "small", "--today", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "Demo accounts" in out and not (tmp_path / "demo-passwords.txt").exists()
+
+
+@pytest.mark.parametrize("args", [["--size", "small"], ["--size", "small", "--reset"], ["--if-empty"]])
+def test_demo_refuses_production(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    upgrade(url)
+    db = make_database(url)
+    with db.sessions.begin() as session:
+        factories.student(session)
+    before = table_counts(db.engine)
+    settings = Settings(
+        app_env="production", data_dir=tmp_path, database_url=url, secret_key="p" * 40, bcrypt_rounds=12
+    )
+    monkeypatch.setattr("core.config.get_settings", lambda: settings)
+    assert demo.main(args) == 2
+    assert "APP_ENV=production" in capsys.readouterr().err
+    assert table_counts(db.engine) == before  # --reset wiped nothing
+    db.engine.dispose()
+
+
+def test_only_embedded_skips_a_server_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(
+        app_env="development",
+        data_dir=tmp_path,
+        database_url="mysql+pymysql://nobody@127.0.0.1:1/none",
+        secret_key="x" * 40,
+        bcrypt_rounds=4,
+    )
+    monkeypatch.setattr("core.config.get_settings", lambda: settings)
+    assert demo.main(["--size", "small", "--if-empty", "--only-embedded"]) == 0
+    assert "no demo data" in capsys.readouterr().out
 
 
 def _fingerprint(url: str) -> str:

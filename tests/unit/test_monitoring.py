@@ -1,4 +1,4 @@
-"""Metrics: the /metrics route and its token, page and query counters, slow statements, incidents, sign-ins."""
+"""Metrics: the /metrics route and its token, page and query counters, slow statements, sign-ins (incidents: test_ops.py)."""
 
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ def test_page_runs_are_timed(ctx, make_actor) -> None:
 def test_query_listener_counts_and_normalises(ctx, make_actor) -> None:
     monitoring.install()
     monitoring.install()  # idempotent: still one count per statement
+    with monitoring._lock:  # earlier tests in this process (a demo load) may have filled the slowest 50
+        monitoring._slow.clear()
     admin = make_actor(Role.ADMIN)
     before = _value("ims_db_queries_total", verb="select")
     with ctx.sessions.begin() as session:
@@ -86,20 +88,6 @@ def test_normalise_statement() -> None:
         == "select * from t1 where name = ? and n = ? and p = ?"
     )
     assert shape("UPDATE t SET v = %(v)s\n\n   WHERE id = 10") == "UPDATE t SET v = ? WHERE id = ?"
-
-
-def test_incidents_are_counted_and_listed(ctx, make_actor) -> None:
-    admin = make_actor(Role.ADMIN)
-    before = _value("ims_errors_total", kind="ZeroDivisionError")
-    monitoring.record_incident("abc123def456", ZeroDivisionError("secret detail"), "Progress")
-    assert _value("ims_errors_total", kind="ZeroDivisionError") == before + 1
-    latest = monitoring.recent_incidents(actor=admin).iloc[0]
-    assert (latest["incident"], latest["kind"], latest["page"]) == (
-        "abc123def456",
-        "ZeroDivisionError",
-        "Progress",
-    )
-    assert "secret" not in latest.to_string()
 
 
 def test_sign_in_activity_per_hour(ctx, make_actor, monkeypatch) -> None:

@@ -170,7 +170,7 @@ def test_admin_ends_every_users_sessions_but_their_own(ctx, make_actor, capsys) 
     assert all(sessions.resume(ctx, session_id=o.session_id) is None for o in [*others, admin_elsewhere])
     assert sessions.resume(ctx, session_id=admin.session_id) is not None
     assert manage.main(["revoke-sessions"]) == 0
-    assert "Ended 1 sessions" in capsys.readouterr().out
+    assert "Ended 1 session(s)" in capsys.readouterr().out
     assert sessions.resume(ctx, session_id=admin.session_id) is None
 
 
@@ -192,7 +192,8 @@ def test_each_view_returns_only_its_documented_fields(ctx, make_actor) -> None:
         "gpax",
     }
     assert {f.name for f in dataclasses.fields(UserRow)} == {
-        "id", "username", "full_name", "email", "role", "active", "locked", "must_change_password", "last_login_at"
+        "id", "username", "full_name", "email", "role", "active", "locked", "must_change_password", "last_login_at",
+        "digest",
     }  # fmt: skip
     assert {f.name for f in dataclasses.fields(SessionInfo)} == {
         "id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"

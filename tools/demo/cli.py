@@ -1,12 +1,19 @@
-"""Demo data: `python manage.py demo --size small|large [--if-empty] [--reset] [--seed N]`."""
+"""Demo data: `python manage.py demo --size small|large [--if-empty] [--reset] [--seed N]`.
+
+Never in production: with APP_ENV=production it refuses before touching the database (`--reset`
+included). The demo accounts' passwords never go to a log: they are shown on the terminal when
+standard output is one, else written to a file only its owner can read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from core import registrations
 from db.engine import Database, make_database
@@ -89,8 +96,30 @@ def load(
     return result
 
 
+ACCOUNTS_FILE = "demo-passwords.txt"
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Write `text` to `path`, created (or truncated) readable and writable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on open(): tighten it too
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+
+
+def show_passwords(passwords: dict[str, str], data_dir: Path) -> str:
+    """Print the demo passwords on a terminal; otherwise (a service log) write them to an owner-only file."""
+    if sys.stdout.isatty():
+        return password_table(passwords)
+    path = data_dir / ACCOUNTS_FILE
+    write_owner_only(path, password_table(passwords))
+    return f"The demo accounts' one-time passwords are in {path} (readable by its owner only)."
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; returns the exit status (1: data already there and no --if-empty)."""
+    """Command line entry point; returns the exit status (1: data already there and no --if-empty;
+    2: refused, production)."""
     from core.config import get_settings
 
     parser = argparse.ArgumentParser(description="Load Thai/English demo data into the database.")
@@ -101,9 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, help="pin today (YYYY-MM-DD) for identical data")
     parser.add_argument("--database-url", help="default: the configured DATABASE_URL")
     parser.add_argument("--keep-indexes", action="store_true", help="keep secondary indexes during the load")
+    parser.add_argument(
+        "--only-embedded", action="store_true", help="do nothing unless the database is the embedded SQLite"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
-    db = make_database(args.database_url or settings.database_url)
+    if settings.app_env == "production":
+        print("error: demo data is never loaded with APP_ENV=production (nor --reset).", file=sys.stderr)
+        return 2
+    url = args.database_url or settings.database_url
+    if args.only_embedded and not url.startswith("sqlite"):
+        print("Not the embedded SQLite database: no demo data loaded.")
+        return 0
+    db = make_database(url)
     try:
         result = load(db, args.size, seed=args.seed, today=args.today, index_text=default_index_text(),
                       rounds=settings.bcrypt_rounds, reset=args.reset,
@@ -115,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if args.if_empty else 1
     print(result.stats.report(result.wall_s))
     print(f"Loaded the {args.size} demo data set in {result.wall_s:.1f} s.")
-    print(password_table(result.passwords))
+    print(show_passwords(result.passwords, settings.data_dir))
     return 0
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core import i18n, monitoring
+from core import i18n, ops
+from core.bootstrap import app_context
 from core.errors import AuthError, Conflict, DomainError, InvalidInput, NotFound, Outdated, PermissionDenied
 from core.i18n import msg
 
@@ -135,9 +136,15 @@ class ServerErrors:
         try:
             await self.app(scope, receive, tracked)
         except Exception as exc:
-            incident = uuid.uuid4().hex[:12]
-            logger.exception("incident %s on %s %s", incident, scope.get("method"), scope.get("path"))
-            monitoring.record_incident(incident, exc, f"api {scope.get('path', '')}")
+            incident = ops.new_id()
+            await run_in_threadpool(
+                ops.record_incident,
+                app_context(),
+                incident=incident,
+                error=exc,
+                page=f"api {scope.get('method', '')} {scope.get('path', '')}",
+                user_id=None,
+            )
             if started:  # the response is under way: nothing more can be said to the client
                 return
             text = i18n.render(
