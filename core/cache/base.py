@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -18,6 +19,13 @@ T = TypeVar("T")
 Found = tuple[str, bytes | None]  # (key, payload or None when absent)
 
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
+# Single-flight (see Cache._fill): a claim lapses after CLAIM_S should its holder die; a caller
+# without the previous value waits WAIT_S for the claimer's, checking every POLL_S; the previous
+# version's value is kept LAST_TTL_S after its own key is gone.
+CLAIM_S = 30.0
+WAIT_S = 10.0
+POLL_S = 0.01
+LAST_TTL_S = 3600
 _NAME_RE = re.compile(r"[\w.\-]+", re.ASCII)
 _MISSING = object()
 
@@ -26,6 +34,11 @@ def format_key(epoch: int, versions: Sequence[tuple[str, int]], name: str, diges
     """Build a cache key: ims:<epoch>:<ns>.<version>,...:<name>:<args hash>."""
     parts = ",".join(f"{ns}.{v}" for ns, v in versions)
     return f"ims:{epoch}:{parts}:{name}:{digest}"
+
+
+def last_key(nss: Sequence[str], name: str, digest: str) -> str:
+    """Where the latest value of a call is kept whatever the versions: what a waiting caller may take."""
+    return f"ims:last:{','.join(nss)}:{name}:{digest}"
 
 
 def _clean_names(namespaces: Sequence[str], name: str) -> list[str]:
@@ -46,7 +59,9 @@ class Cache(ABC):
 
     def __init__(self, *, default_ttl: int = 300) -> None:
         self.default_ttl = default_ttl
-        self._stats = {"hits": 0, "misses": 0, "errors": 0, "bypasses": 0}
+        self._stats = {"hits": 0, "misses": 0, "errors": 0, "bypasses": 0, "stale": 0, "computations": 0}
+        self.wait_s = WAIT_S
+        self.claim_s = CLAIM_S
         self._stats_lock = threading.Lock()
         self._last_latency: float | None = None
 
@@ -59,13 +74,13 @@ class Cache(ABC):
         *,
         ttl: int | None = None,
     ) -> T:
-        """Return the cached value for (namespaces, name, args) or compute and store it."""
+        """Return the cached value for (namespaces, name, args) or compute and store it (single-flight)."""
         nss, digest = _clean_names(namespaces, name), args_hash(args)
         started = time.perf_counter()
         found = self._lookup(nss, name, digest)
         if found is None:
             self._count("misses", "bypasses")
-            return compute()
+            return self._computed(compute)
         self._observe(time.perf_counter() - started)
         key, payload = found
         if payload is not None:
@@ -74,11 +89,46 @@ class Cache(ABC):
                 self._count("hits")
                 return cast(T, value)
         self._count("misses")
-        result = compute()
         ttl = self.default_ttl if ttl is None else ttl
-        if ttl > 0:
-            self._save(key, result, ttl)
-        return result
+        if ttl <= 0:
+            return self._computed(compute)
+        return self._fill(key, last_key(nss, name, digest), compute, ttl)
+
+    def _fill(self, key: str, last: str, compute: Callable[[], T], ttl: int) -> T:
+        """One computation per key at a time, across every process sharing the back end.
+
+        The caller that claims the key computes and stores it; the others take the value of the
+        previous version (counted "stale") when there is one, else wait up to `wait_s` for the
+        fresh value, and compute it themselves only when that bound passes (the claimer died).
+        """
+        token = uuid.uuid4().hex
+        claimed, previous = self._claim(key, last, token, self.claim_s)
+        if claimed:
+            try:
+                result = self._computed(compute)
+                self._save(key, last, result, ttl)
+                return result
+            finally:
+                self._release(key, token)
+        if previous is not None:
+            value = self._decode(last, previous)
+            if value is not _MISSING:
+                self._count("stale")
+                return cast(T, value)
+        deadline = time.monotonic() + self.wait_s
+        while time.monotonic() < deadline:
+            time.sleep(POLL_S)
+            payload = self._peek(key)
+            if payload is not None:
+                value = self._decode(key, payload)
+                if value is not _MISSING:
+                    self._count("hits")
+                    return cast(T, value)
+        return self._computed(compute)
+
+    def _computed(self, compute: Callable[[], T]) -> T:
+        self._count("computations")
+        return compute()
 
     def key_for(self, namespaces: Sequence[str], name: str, args: Mapping[str, object]) -> str | None:
         """Return the current key for these arguments, or None when the back end is down."""
@@ -118,10 +168,23 @@ class Cache(ABC):
     def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None: ...
 
     @abstractmethod
-    def _write(self, key: str, payload: bytes, ttl: int) -> None: ...
+    def _write(self, key: str, payload: bytes, ttl: int, last: str | None = None) -> None:
+        """Store `payload` under `key` for `ttl` s, and under `last` (if any) for LAST_TTL_S."""
 
     @abstractmethod
     def _bump_versions(self, nss: list[str]) -> None: ...
+
+    @abstractmethod
+    def _claim(self, key: str, last: str, token: str, hold_s: float) -> tuple[bool, bytes | None]:
+        """Try to become the one computing `key` for `hold_s` at most; if another is, the `last` payload."""
+
+    @abstractmethod
+    def _release(self, key: str, token: str) -> None:
+        """Give up the claim on `key` made with `token` (a claim made by someone else stays)."""
+
+    @abstractmethod
+    def _peek(self, key: str) -> bytes | None:
+        """The payload stored under `key` now, if any."""
 
     def _is_up(self) -> bool:
         return True
@@ -140,7 +203,7 @@ class Cache(ABC):
             self._count("errors")
             return _MISSING
 
-    def _save(self, key: str, value: object, ttl: int) -> None:
+    def _save(self, key: str, last: str, value: object, ttl: int) -> None:
         try:
             payload = encode(value)
         except CodecError as exc:
@@ -148,7 +211,7 @@ class Cache(ABC):
             self._count("errors")
             return
         if len(payload) <= MAX_PAYLOAD_BYTES:
-            self._write(key, payload, ttl)
+            self._write(key, payload, ttl, last)
 
     def _count(self, *kinds: str) -> None:
         with self._stats_lock:
@@ -159,9 +222,11 @@ class Cache(ABC):
             "misses": metrics.CACHE_MISSES,
             "errors": metrics.CACHE_ERRORS,
             "bypasses": metrics.CACHE_BYPASSES,
+            "stale": metrics.CACHE_STALE,
         }
         for kind in kinds:
-            counters[kind].labels(self.backend).inc()
+            if kind in counters:
+                counters[kind].labels(self.backend).inc()
 
     def _observe(self, seconds: float) -> None:
         self._last_latency = seconds

@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from core import metrics
-from core.cache.base import Cache, Found
+from core.cache.base import LAST_TTL_S, Cache, Found
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -32,6 +32,20 @@ local key = 'ims:' .. (vals[1] or '0') .. ':' .. table.concat(parts, ',')
   .. ':' .. ARGV[1] .. ':' .. ARGV[2]
 return {key, redis.call('GET', key)}
 """
+
+
+# Single-flight: KEYS = [claim, last]; ARGV = [token, hold ms]. Claims the key, or else answers
+# the previous version's payload, in one round trip.
+_CLAIM_LUA = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, false} end
+return {0, redis.call('GET', KEYS[2])}
+"""
+# Only the holder's token releases a claim (it may have lapsed and been taken by another).
+_RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+CLAIM_PREFIX = "ims:claim:"
 
 
 class CircuitBreaker:
@@ -98,6 +112,8 @@ class RedisCache(Cache):
             driver_info=None,  # no CLIENT SETINFO round trips on connect
         )
         self._script = self._client.register_script(_LOOKUP_LUA)
+        self._claim_script = self._client.register_script(_CLAIM_LUA)
+        self._release_script = self._client.register_script(_RELEASE_LUA)
         self.breaker = CircuitBreaker(breaker_cooldown, clock)
         self._pending: set[str] = set()
         self._pending_lock = threading.Lock()
@@ -125,8 +141,31 @@ class RedisCache(Cache):
         key, payload = result
         return key.decode(), payload
 
-    def _write(self, key: str, payload: bytes, ttl: int) -> None:
-        self._call(lambda: self._client.set(key, payload, ex=ttl))
+    def _write(self, key: str, payload: bytes, ttl: int, last: str | None = None) -> None:
+        def write_both() -> None:
+            pipe = self._client.pipeline(transaction=False)
+            pipe.set(key, payload, ex=ttl)
+            if last:
+                pipe.set(last, payload, ex=LAST_TTL_S)
+            pipe.execute()
+
+        self._call(write_both)
+
+    def _claim(self, key: str, last: str, token: str, hold_s: float) -> tuple[bool, bytes | None]:
+        result = self._call(
+            lambda: self._claim_script(keys=[CLAIM_PREFIX + key, last], args=[token, int(hold_s * 1000)])
+        )
+        if result is None:  # Redis is down: nobody can coordinate, so compute
+            return True, None
+        claimed, previous = result
+        return bool(claimed), previous
+
+    def _release(self, key: str, token: str) -> None:
+        self._call(lambda: self._release_script(keys=[CLAIM_PREFIX + key], args=[token]))
+
+    def _peek(self, key: str) -> bytes | None:
+        payload = self._call(lambda: self._client.get(key))
+        return payload if isinstance(payload, bytes) else None
 
     def _bump_versions(self, nss: list[str]) -> None:
         def incr_all() -> bool:

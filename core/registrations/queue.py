@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 
 from core import clock
 from core.access import Actor, Permission, require
@@ -191,6 +191,33 @@ def _sorted(filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueC
     return stmt
 
 
+def _merged(
+    filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueCursor | None, n: int
+) -> Query:
+    # The default view (three waiting statuses, oldest first) sorted every waiting row: 25-60 ms at
+    # 200k on MariaDB. The first n rows of an IN list are among the first n of each status, and each
+    # of those is an ordered range of the queue index (status, status_changed_at, id): one LIMIT per
+    # status, merged, reads at most n rows per status whatever the table's size.
+    branches = []
+    for status in sorted(set(filters.statuses)):
+        one = _where(_base(key.straight), replace(filters, statuses=(status,))).order_by(
+            *order_by(key, ascending)
+        )
+        one = one.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)))
+        if cursor is not None:
+            one = one.where(after(key, ascending, cursor.values, cursor.id))
+        branch = one.limit(n).subquery()
+        branches.append(select(*branch.c))
+    merged = union_all(*branches).subquery("waiting")
+    last = [merged.c[f"_k{i}"] for i in range(len(key.columns))] + [merged.c.id]
+    return select(*merged.c).order_by(*(c.asc() if ascending else c.desc() for c in last)).limit(n)
+
+
+def _by_status(filters: QueueFilters, sort: str) -> bool:
+    """Whether one ordered LIMIT per status, merged, serves this view (see _merged)."""
+    return sort == "status_changed_at" and len(set(filters.statuses)) > 1
+
+
 def _fetch(
     ctx: AppContext, filters: QueueFilters, sort: str, ascending: bool, cursor: QueueCursor | None, size: int
 ) -> QueuePage:
@@ -199,8 +226,12 @@ def _fetch(
     key = SORTS[sort]
     if cursor is not None and (cursor.sort, cursor.ascending) != (sort, ascending):
         cursor = None  # the sort changed: start again from the first page
+    if _by_status(filters, sort) and size <= MAX_PAGE:
+        stmt = _merged(filters, key, ascending, cursor, size + 1)
+    else:
+        stmt = _sorted(filters, key, ascending, cursor).limit(size + 1)
     with ctx.sessions.begin() as session:
-        result = session.execute(_sorted(filters, key, ascending, cursor).limit(size + 1))
+        result = session.execute(stmt)
         keys, rows = list(result.keys()), list(result.all())
     more, rows = len(rows) > size, rows[:size]
     next_cursor = None

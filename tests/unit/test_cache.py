@@ -245,3 +245,41 @@ def test_large_dataframe_round_trip_compressed() -> None:
     assert payload[:1] == b"A"
     assert len(payload) < big.memory_usage(deep=True).sum()
     pd.testing.assert_frame_equal(decode(payload), big)
+
+
+def test_concurrent_misses_in_one_process_compute_once() -> None:
+    import threading
+
+    cache, computed, release = MemoryCache(), [], threading.Event()
+
+    def compute() -> dict[str, int]:
+        computed.append(1)
+        release.wait(10)  # held until every reader has arrived; nothing about time is asserted
+        return {"n": len(computed)}
+
+    start, results = threading.Barrier(50), []
+
+    def read() -> None:
+        start.wait()
+        results.append(cache.get_or_compute(["r"], "f", {}, compute))
+
+    threads = [threading.Thread(target=read) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    threading.Timer(0.3, release.set).start()
+    for thread in threads:
+        thread.join()
+    assert computed == [1]
+    assert results == [{"n": 1}] * 50
+    assert cache.health()["computations"] == 1
+
+
+def test_a_failing_computation_releases_its_claim() -> None:
+    cache = MemoryCache()
+
+    def broken() -> dict[str, int]:
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        cache.get_or_compute(["r"], "f", {}, broken)
+    assert cache.get_or_compute(["r"], "f", {}, lambda: {"n": 2}) == {"n": 2}  # no wait for a dead claim
