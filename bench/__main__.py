@@ -16,13 +16,13 @@ from bench.api_load import api_rows
 from bench.cases import actor_for, bench_context, read_cases
 from bench.harness import Row, table
 from bench.imports import import_rows
-from bench.load import concurrency_row, memory_rows
+from bench.load import concurrency_row, herd_row, memory_rows
 from bench.pages import page_rows
 from bench.placements import photo_rows
 from bench.runner import Plan, deep_queue_rows, read_rows
 from bench.web_load import web_load_rows
 from bench.writes import status_change_rows
-from core import postings, registrations
+from core import postings, progress, registrations
 from core.access import Actor
 from core.context import AppContext, set_context
 from db.models import Role
@@ -137,6 +137,8 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             print(f"[{backend}] concurrency", flush=True)
             for users in (20, 100):
                 rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
+            dashboard = partial(progress.kpis, ctx, actor=actors["admin"], filters=progress.ProgressFilters())
+            rows += guarded(plan, "herd", lambda: [herd_row(plan, ctx.cache, dashboard)])
         if backend == "mariadb" and opts.wants("web"):  # the deployment the 100-user target is about
             print(f"[{backend}] {scale['web_users']} users loading pages over the websocket", flush=True)
             seconds = scale["web_seconds"]

@@ -13,7 +13,7 @@ Public API (what pages, the HTTP API, commands and other core packages use):
 - `withdraw_registration`: on the student's behalf, with a reason;
 - `get_record`, `list_records` (`RegistrationRecord`, `RecordPage`) and `list_changes`
   (`Change`, `ChangePage`): registrations and the changes feed for other systems; `catch_up_feed`
-  for rows written in bulk (demo data).
+  and `recount_rollups` for rows written in bulk (demo data).
 """
 
 from core.registrations import intake_rules, states
@@ -31,6 +31,7 @@ from core.registrations.committee import (
 from core.registrations.detail import ActionOption, RegistrationDetail, TimelineEntry, registration_detail
 from core.registrations.feed import Change, ChangePage, list_changes
 from core.registrations.feed import catch_up as catch_up_feed
+from core.registrations.rollups import recount as recount_rollups
 from core.registrations.intake import (
     Entered,
     Idempotency,
@@ -100,6 +101,7 @@ __all__ = [
     "candidate_for",
     "candidate_of",
     "catch_up_feed",
+    "recount_rollups",
     "column_ascending",
     "committee_status",
     "count_queue",

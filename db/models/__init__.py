@@ -28,6 +28,7 @@ from db.models.registrations import (
     ProgressSnapshot,
     Registration,
     RegistrationChange,
+    RegistrationCount,
     RegistrationEvent,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "ProgressSnapshot",
     "Registration",
     "RegistrationChange",
+    "RegistrationCount",
     "RegistrationEvent",
     "RegistrationStatus",
     "Role",
