@@ -31,7 +31,6 @@ from core.registrations.committee import (
 from core.registrations.detail import ActionOption, RegistrationDetail, TimelineEntry, registration_detail
 from core.registrations.feed import Change, ChangePage, list_changes
 from core.registrations.feed import catch_up as catch_up_feed
-from core.registrations.rollups import recount as recount_rollups
 from core.registrations.intake import (
     Entered,
     Idempotency,
@@ -59,6 +58,7 @@ from core.registrations.queue import (
 )
 from core.registrations.queue_order import SORTS, column_ascending
 from core.registrations.records import RecordPage, RegistrationRecord, get_record, list_records
+from core.registrations.rollups import recount as recount_rollups
 from core.registrations.transitions import (
     MAX_BULK,
     BulkResult,
@@ -101,7 +101,6 @@ __all__ = [
     "candidate_for",
     "candidate_of",
     "catch_up_feed",
-    "recount_rollups",
     "column_ascending",
     "committee_status",
     "count_queue",
@@ -118,6 +117,7 @@ __all__ = [
     "placement_problems",
     "posting_facts",
     "quorum",
+    "recount_rollups",
     "registration_detail",
     "states",
     "transition",
