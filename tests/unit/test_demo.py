@@ -291,3 +291,40 @@ def test_after_placement_rows_follow_each_status(loaded: Loaded) -> None:
             }
         if status == "failed":
             assert kinds["supervisor"].status == "submitted" and kinds["supervisor"].total < 50
+
+
+def test_rollups_are_counted_after_the_load(loaded: Loaded) -> None:
+    from core.registrations import rollups
+
+    with loaded.db.sessions.begin() as session:
+        assert rollups.counts(session) == rollups.recounted(session) != {}
+
+
+HOSTILE = ["tab\there", "line\nbreak\r\n", "back\\slash \\N \\t", "ไทย 'quote' \"dq\" %s", "", "\\", "\0nul"]
+
+
+def test_prepared_rows_round_trip_through_the_bulk_path_unchanged(loaded: Loaded) -> None:
+    """On MariaDB prepared rows travel as LOAD DATA text: tabs, newlines, backslashes, NULLs survive."""
+    from tools.demo.cli import loading_engine
+    from tools.demo.load import Loader, Stats, is_mysql, load_connection
+
+    table = T["progress_snapshots"]
+    when = datetime(2026, 11, 28, 9, 30, 15, 123456)
+    rows = [{"filters": f"hostile-{i}", "day": date(2026, 1, 1) + timedelta(days=i), "counts": text,
+             "computed_at": when} for i, text in enumerate(HOSTILE)]  # fmt: skip
+    engine = loading_engine(loaded.db.engine)
+    try:
+        with load_connection(engine) as conn, conn.begin():
+            loader = Loader(conn, Stats(), threaded=False, infile=is_mysql(conn))
+            loader.insert(table, rows, prepared=True)
+            loader.close()
+        with loaded.db.engine.connect() as conn:
+            stored = conn.execute(
+                select(table.c.filters, table.c.day, table.c.counts).where(table.c.filters.like("hostile-%"))
+            ).all()
+            conn.execute(table.delete().where(table.c.filters.like("hostile-%")))
+            conn.commit()
+    finally:
+        if engine is not loaded.db.engine:
+            engine.dispose()
+    assert sorted(stored) == sorted((r["filters"], r["day"], r["counts"]) for r in rows)

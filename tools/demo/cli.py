@@ -8,6 +8,9 @@ import sys
 import time
 from datetime import UTC, date, datetime
 
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
+
 from core import registrations
 from db.engine import Database, make_database
 from tools.demo.load import (
@@ -30,6 +33,13 @@ from tools.demo.reference import SIZES, Generator, Size
 __all__ = ["SIZES", "Result", "load", "main", "password_table"]
 
 
+def loading_engine(engine: Engine) -> Engine:
+    """On MariaDB an engine whose connections may LOAD DATA LOCAL INFILE (the big tables arrive so)."""
+    if not is_mysql(engine):
+        return engine
+    return create_engine(engine.url, connect_args={"local_infile": True}, poolclass=NullPool)
+
+
 def _generate(
     db: Database,
     result: Result,
@@ -42,16 +52,27 @@ def _generate(
 ) -> None:
     """Everything in one transaction, with the secondary indexes dropped meanwhile."""
     existing = existing_users(db.engine)
-    with indexes_dropped(db.engine, drop_indexes), load_connection(db.engine) as conn, conn.begin():
-        loader = Loader(conn, result.stats, threaded=is_mysql(conn))
-        gen = Generator(rng, now, index_text, rounds, loader, max_ids(conn))
-        try:
-            gen.run(size, existing)
-        finally:
-            loader.close()
-            if gen.indexer is not None:
-                gen.indexer.stop()
-        result.passwords = gen.passwords
+    mysql = is_mysql(db.engine)
+    # On MariaDB the big tables arrive by LOAD DATA LOCAL INFILE, which the client must allow.
+    engine = (
+        create_engine(db.engine.url, connect_args={"local_infile": True}, poolclass=NullPool)
+        if mysql
+        else db.engine
+    )
+    try:
+        with indexes_dropped(db.engine, drop_indexes), load_connection(engine) as conn, conn.begin():
+            loader = Loader(conn, result.stats, threaded=mysql, infile=mysql)
+            gen = Generator(rng, now, index_text, rounds, loader, max_ids(conn))
+            try:
+                gen.run(size, existing)
+            finally:
+                loader.close()
+                if gen.indexer is not None:
+                    gen.indexer.stop()
+            result.passwords = gen.passwords
+    finally:
+        if engine is not db.engine:
+            engine.dispose()
 
 
 def load(
