@@ -52,7 +52,7 @@ class MemoryCache(Cache):
         """Return the number of stored entries (expired ones included until touched)."""
         return len(self._entries)
 
-    def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None:
+    def _lookup(self, nss: list[str], name: str, digest: str, known: str | None = None) -> Found | None:
         with self._lock:
             key = format_key(0, [(ns, self._versions.get(ns, 0)) for ns in nss], name, digest)
             entry = self._entries.get(key)

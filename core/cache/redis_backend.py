@@ -22,14 +22,16 @@ EPOCH_KEY = "ims:epoch"
 NS_PREFIX = "ims:ns:"
 MAX_TIMEOUT = 0.5
 
-# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, <ns>...]. One round trip per lookup;
-# the key format must match core.cache_base.format_key.
+# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, known key or '', <ns>...]. One round trip
+# per lookup; the key format must match core.cache.base.format_key. When the current key is the
+# `known` one (a frame this process holds decoded) and still stored, "=" (CURRENT) stands for it.
 _LOOKUP_LUA = """
 local vals = redis.call('MGET', unpack(KEYS))
 local parts = {}
-for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 1] .. '.' .. (vals[i] or '0') end
+for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 2] .. '.' .. (vals[i] or '0') end
 local key = 'ims:' .. (vals[1] or '0') .. ':' .. table.concat(parts, ',')
   .. ':' .. ARGV[1] .. ':' .. ARGV[2]
+if ARGV[3] == key and redis.call('EXISTS', key) == 1 then return {key, '='} end
 return {key, redis.call('GET', key)}
 """
 
@@ -133,9 +135,9 @@ class RedisCache(Cache):
         """Close the connection pool."""
         self._client.close()
 
-    def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None:
+    def _lookup(self, nss: list[str], name: str, digest: str, known: str | None = None) -> Found | None:
         keys = [EPOCH_KEY, *(NS_PREFIX + ns for ns in nss)]
-        result = self._call(lambda: self._script(keys=keys, args=[name, digest, *nss]))
+        result = self._call(lambda: self._script(keys=keys, args=[name, digest, known or "", *nss]))
         if result is None:
             return None
         key, payload = result

@@ -359,3 +359,26 @@ def test_a_dead_claimer_holds_the_others_only_up_to_the_bound(redis_url: str) ->
     finally:
         a.close()
         b.close()
+
+
+def test_a_frame_kept_by_one_replica_is_retired_by_another_replicas_write(redis_url: str) -> None:
+    a, b = RedisCache(redis_url), RedisCache(redis_url)
+    try:
+        for cache in (a, b):
+            cache.key_for(["registrations"], "drill", {})  # first contact bumps the epoch
+        rows = {"n": 1}
+
+        def compute() -> pd.DataFrame:
+            return pd.DataFrame({"n": [rows["n"]]})
+
+        for _ in range(3):  # computed, decoded and kept, then served from the kept frame
+            assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [1]
+        rows["n"] = 2
+        b.bump("registrations")
+        assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [2]
+        redis.Redis.from_url(redis_url).flushdb()  # the shared entry is gone: the kept frame is not served
+        rows["n"] = 3
+        assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [3]
+    finally:
+        a.close()
+        b.close()

@@ -283,3 +283,20 @@ def test_a_failing_computation_releases_its_claim() -> None:
     with pytest.raises(RuntimeError):
         cache.get_or_compute(["r"], "f", {}, broken)
     assert cache.get_or_compute(["r"], "f", {}, lambda: {"n": 2}) == {"n": 2}  # no wait for a dead claim
+
+
+def test_a_kept_frame_is_a_copy_and_a_bump_retires_it() -> None:
+    cache, version = MemoryCache(), [1]
+
+    def compute() -> pd.DataFrame:
+        return pd.DataFrame({"id": [1, 2], "v": [version[0]] * 2})
+
+    cache.get_or_compute(["r"], "list", {}, compute)
+    first = cache.get_or_compute(["r"], "list", {}, compute)  # decoded, then kept
+    first.loc[0, "v"] = 99  # a caller scribbling on its frame
+    again = cache.get_or_compute(["r"], "list", {}, compute)  # served from the kept frame
+    assert again["v"].tolist() == [1, 1]
+    version[0] = 2
+    cache.bump("r")
+    assert cache.get_or_compute(["r"], "list", {}, compute)["v"].tolist() == [2, 2]
+    assert cache.get_or_compute(["r"], "list", {}, compute)["v"].tolist() == [2, 2]
