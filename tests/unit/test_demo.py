@@ -328,3 +328,20 @@ def test_prepared_rows_round_trip_through_the_bulk_path_unchanged(loaded: Loaded
         if engine is not loaded.db.engine:
             engine.dispose()
     assert sorted(stored) == sorted((r["filters"], r["day"], r["counts"]) for r in rows)
+
+
+def test_the_changes_feed_holds_every_event_in_time_order(loaded: Loaded) -> None:
+    """What catch_up_feed would write: each event once, numbered by (time, id), versioned per timeline."""
+    events = {e.id: e for e in _rows(loaded.db, "registration_events", "id")}
+    feed = _rows(loaded.db, "registration_changes", "seq")
+    assert [c.seq for c in feed] == list(range(1, len(events) + 1))
+    assert sorted(c.event_id for c in feed) == sorted(events)
+    order = [(events[c.event_id].at, c.event_id) for c in feed]
+    assert order == sorted(order)
+    per_registration: dict[int, list[int]] = defaultdict(list)
+    for change in sorted(feed, key=lambda c: (events[c.event_id].at, c.event_id)):
+        per_registration[change.registration_id].append(change.version)
+    assert all(versions == list(range(1, len(versions) + 1)) for versions in per_registration.values())
+    assert [(r.feed, r.last) for r in _rows(loaded.db, "change_counter", "feed")] == [
+        ("registrations", len(feed))
+    ]

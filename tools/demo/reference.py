@@ -264,4 +264,5 @@ class Generator:
         self.postings(size.postings, companies, plans)
         self.insert_sections(sections, plans)
         self.timelines.registrations(plans, advisor_of)
+        self.timelines.changes()
         self.search_texts()
