@@ -10,7 +10,8 @@ import uuid
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar, cast
 
 import pandas as pd
 
@@ -19,8 +20,27 @@ from core.cache.codec import CodecError, args_hash, decode, encode
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Found = tuple[str, bytes | None]  # (key, payload or None when absent; CURRENT: the `known` key's)
-CURRENT = b"="  # _lookup's payload when the key is the `known` one: the local frame is current
+
+
+class Found(NamedTuple):
+    """What a lookup saw: the current key and its payload (None when absent; b"=" when it is the
+    `known` key and still stored) and, when a claim was asked for on a miss, whether this caller
+    got it (None: not asked) and otherwise the previous version's payload."""
+
+    key: str
+    payload: bytes | None
+    claimed: bool | None = None
+    previous: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A request to claim a missing key: who (token), for how long at most, and where `last` is."""
+
+    token: str
+    hold_s: float
+    last: str
+
 
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 # Single-flight (see Cache._fill): a claim lapses after CLAIM_S should its holder die; a caller
@@ -88,12 +108,15 @@ class Cache(ABC):
         ident = (tuple(nss), name, digest)
         kept = self._frames.get(ident)
         known = kept[0] if kept is not None and kept[1] > time.monotonic() else None
-        found = self._lookup(nss, name, digest, known)
+        ttl = self.default_ttl if ttl is None else ttl
+        # The claim rides on the lookup (one round trip on Redis): a miss is claimed at once.
+        claim = Claim(uuid.uuid4().hex, self.claim_s, last_key(nss, name, digest)) if ttl > 0 else None
+        found = self._lookup(nss, name, digest, known, claim)
         if found is None:
             self._count("misses", "bypasses")
             return self._computed(compute)
         self._observe(time.perf_counter() - started)
-        key, payload = found
+        key, payload = found.key, found.payload
         if kept is not None and key == known and payload is not None:
             self._count("hits")  # the frame decoded last time is current: no transfer, no Arrow decode
             return cast(T, kept[2].copy())
@@ -104,29 +127,32 @@ class Cache(ABC):
                 self._keep(ident, key, value, len(payload), ttl)
                 return cast(T, value)
         self._count("misses")
-        ttl = self.default_ttl if ttl is None else ttl
-        if ttl <= 0:
+        if claim is None:
             return self._computed(compute)
-        return self._fill(key, last_key(nss, name, digest), compute, ttl)
+        if found.claimed is None or payload is not None:  # not claimed with the lookup (or corrupt)
+            found = Found(key, None, *self._claim(key, claim.last, claim.token, claim.hold_s))
+        return self._fill(found, claim, compute, ttl)
 
-    def _fill(self, key: str, last: str, compute: Callable[[], T], ttl: int) -> T:
+    def _fill(self, found: Found, claim: Claim, compute: Callable[[], T], ttl: int) -> T:
         """One computation per key at a time, across every process sharing the back end.
 
-        The caller that claims the key computes and stores it; the others take the value of the
-        previous version (counted "stale") when there is one, else wait up to `wait_s` for the
-        fresh value, and compute it themselves only when that bound passes (the claimer died).
+        The caller that claimed the key computes and stores it (the store releases the claim); the
+        others take the value of the previous version (counted "stale") when there is one, else
+        wait up to `wait_s` for the fresh value, and compute it themselves only when that bound
+        passes (the claimer died).
         """
-        token = uuid.uuid4().hex
-        claimed, previous = self._claim(key, last, token, self.claim_s)
-        if claimed:
+        key = found.key
+        if found.claimed:
             try:
                 result = self._computed(compute)
-                self._save(key, last, result, ttl)
-                return result
-            finally:
-                self._release(key, token)
-        if previous is not None:
-            value = self._decode(last, previous)
+            except BaseException:
+                self._release(key, claim.token)
+                raise
+            if not self._save(key, claim.last, result, ttl, claim.token):
+                self._release(key, claim.token)
+            return result
+        if found.previous is not None:
+            value = self._decode(claim.last, found.previous)
             if value is not _MISSING:
                 self._count("stale")
                 return cast(T, value)
@@ -164,7 +190,7 @@ class Cache(ABC):
     def key_for(self, namespaces: Sequence[str], name: str, args: Mapping[str, object]) -> str | None:
         """Return the current key for these arguments, or None when the back end is down."""
         found = self._lookup(_clean_names(namespaces, name), name, args_hash(args))
-        return None if found is None else found[0]
+        return None if found is None else found.key
 
     def bump(self, *namespaces: str) -> None:
         """Invalidate every entry of these namespaces (call after the DB commit)."""
@@ -196,12 +222,19 @@ class Cache(ABC):
         """Return the back end's round-trip latency in seconds, or None when unreachable."""
 
     @abstractmethod
-    def _lookup(self, nss: list[str], name: str, digest: str, known: str | None = None) -> Found | None:
-        """(current key, its payload), CURRENT instead of the payload when the key is `known`."""
+    def _lookup(
+        self, nss: list[str], name: str, digest: str, known: str | None = None, claim: Claim | None = None
+    ) -> Found | None:
+        """The current key and its payload (see Found); None when the back end is down.
+
+        A back end may try `claim` on a miss in the same call (Found.claimed not None)."""
 
     @abstractmethod
-    def _write(self, key: str, payload: bytes, ttl: int, last: str | None = None) -> None:
-        """Store `payload` under `key` for `ttl` s, and under `last` (if any) for LAST_TTL_S."""
+    def _write(
+        self, key: str, payload: bytes, ttl: int, last: str | None = None, release: str | None = None
+    ) -> None:
+        """Store `payload` under `key` for `ttl` s and under `last` (if any) for LAST_TTL_S, then
+        release the claim made with the token `release` (if any)."""
 
     @abstractmethod
     def _bump_versions(self, nss: list[str]) -> None: ...
@@ -235,15 +268,18 @@ class Cache(ABC):
             self._count("errors")
             return _MISSING
 
-    def _save(self, key: str, last: str, value: object, ttl: int) -> None:
+    def _save(self, key: str, last: str, value: object, ttl: int, token: str | None = None) -> bool:
+        """Store the value (releasing the claim `token` with it); False when it cannot be stored."""
         try:
             payload = encode(value)
         except CodecError as exc:
             log.warning("cache: not caching %s: %s", key, exc)
             self._count("errors")
-            return
-        if len(payload) <= MAX_PAYLOAD_BYTES:
-            self._write(key, payload, ttl, last)
+            return False
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            return False
+        self._write(key, payload, ttl, last, token)
+        return True
 
     def _count(self, *kinds: str) -> None:
         with self._stats_lock:

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from core import metrics
-from core.cache.base import Cache, Found, format_key
+from core.cache.base import Cache, Claim, Found, format_key
 
 Clock = Callable[[], float]
 
@@ -52,19 +52,23 @@ class MemoryCache(Cache):
         """Return the number of stored entries (expired ones included until touched)."""
         return len(self._entries)
 
-    def _lookup(self, nss: list[str], name: str, digest: str, known: str | None = None) -> Found | None:
+    def _lookup(
+        self, nss: list[str], name: str, digest: str, known: str | None = None, claim: Claim | None = None
+    ) -> Found | None:
         with self._lock:
             key = format_key(0, [(ns, self._versions.get(ns, 0)) for ns in nss], name, digest)
             entry = self._entries.get(key)
             if entry is None:
-                return key, None
+                return Found(key, None)
             if entry[0] <= self._clock():
                 self._drop(key)
-                return key, None
+                return Found(key, None)
             self._entries.move_to_end(key)
-            return key, entry[1]
+            return Found(key, entry[1])
 
-    def _write(self, key: str, payload: bytes, ttl: int, last: str | None = None) -> None:
+    def _write(
+        self, key: str, payload: bytes, ttl: int, last: str | None = None, release: str | None = None
+    ) -> None:
         with self._lock:
             # No `last` copy: in one process a waiter is served as soon as the claimer stores the value.
             if key in self._entries:
@@ -73,6 +77,8 @@ class MemoryCache(Cache):
             self._size += len(payload)
             while self._entries and (len(self._entries) > self.max_entries or self._size > self.max_bytes):
                 self._drop(next(iter(self._entries)))
+        if release is not None:
+            self._release(key, release)
 
     def _claim(self, key: str, last: str, token: str, hold_s: float) -> tuple[bool, bytes | None]:
         with self._lock:

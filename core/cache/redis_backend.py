@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from core import metrics
-from core.cache.base import LAST_TTL_S, Cache, Found
+from core.cache.base import LAST_TTL_S, Cache, Claim, Found
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -22,17 +22,30 @@ EPOCH_KEY = "ims:epoch"
 NS_PREFIX = "ims:ns:"
 MAX_TIMEOUT = 0.5
 
-# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, known key or '', <ns>...]. One round trip
-# per lookup; the key format must match core.cache.base.format_key. When the current key is the
-# `known` one (a frame this process holds decoded) and still stored, "=" (CURRENT) stands for it.
+# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, known key or '', claim token or '',
+# claim ms, last key, <ns>...]. One round trip per lookup; the key format must match
+# core.cache.base.format_key. When the current key is the `known` one (a frame this process holds
+# decoded) and still stored, "=" stands for its payload. On a miss with a claim token, the key is
+# claimed ({key, nil, 1}) or, when another caller holds it, the previous value comes back
+# ({key, nil, 0, last}).
 _LOOKUP_LUA = """
 local vals = redis.call('MGET', unpack(KEYS))
 local parts = {}
-for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 2] .. '.' .. (vals[i] or '0') end
+for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 5] .. '.' .. (vals[i] or '0') end
 local key = 'ims:' .. (vals[1] or '0') .. ':' .. table.concat(parts, ',')
   .. ':' .. ARGV[1] .. ':' .. ARGV[2]
 if ARGV[3] == key and redis.call('EXISTS', key) == 1 then return {key, '='} end
-return {key, redis.call('GET', key)}
+local value = redis.call('GET', key)
+if value or ARGV[4] == '' then return {key, value} end
+if redis.call('SET', 'ims:claim:' .. key, ARGV[4], 'NX', 'PX', ARGV[5]) then return {key, false, 1} end
+return {key, false, 0, redis.call('GET', ARGV[6])}
+"""
+# KEYS = [key, last, claim]; ARGV = [payload, ttl s, last ttl s, token]: store, then release.
+_WRITE_LUA = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
+return 1
 """
 
 
@@ -115,6 +128,7 @@ class RedisCache(Cache):
         )
         self._script = self._client.register_script(_LOOKUP_LUA)
         self._claim_script = self._client.register_script(_CLAIM_LUA)
+        self._write_script = self._client.register_script(_WRITE_LUA)
         self._release_script = self._client.register_script(_RELEASE_LUA)
         self.breaker = CircuitBreaker(breaker_cooldown, clock)
         self._pending: set[str] = set()
@@ -135,15 +149,30 @@ class RedisCache(Cache):
         """Close the connection pool."""
         self._client.close()
 
-    def _lookup(self, nss: list[str], name: str, digest: str, known: str | None = None) -> Found | None:
+    def _lookup(
+        self, nss: list[str], name: str, digest: str, known: str | None = None, claim: Claim | None = None
+    ) -> Found | None:
         keys = [EPOCH_KEY, *(NS_PREFIX + ns for ns in nss)]
-        result = self._call(lambda: self._script(keys=keys, args=[name, digest, known or "", *nss]))
+        claiming: list[str | int] = (
+            [claim.token, int(claim.hold_s * 1000), claim.last] if claim else ["", 0, ""]
+        )
+        args = [name, digest, known or "", *claiming, *nss]
+        result = self._call(lambda: self._script(keys=keys, args=args))
         if result is None:
             return None
-        key, payload = result
-        return key.decode(), payload
+        if len(result) > 2:
+            previous = result[3] if len(result) > 3 else None
+            return Found(result[0].decode(), None, bool(result[2]), previous)
+        return Found(result[0].decode(), result[1])
 
-    def _write(self, key: str, payload: bytes, ttl: int, last: str | None = None) -> None:
+    def _write(
+        self, key: str, payload: bytes, ttl: int, last: str | None = None, release: str | None = None
+    ) -> None:
+        if last and release:  # the claimer's store: one round trip that also releases its claim
+            keys = [key, last, CLAIM_PREFIX + key]
+            self._call(lambda: self._write_script(keys=keys, args=[payload, ttl, LAST_TTL_S, release]))
+            return
+
         def write_both() -> None:
             pipe = self._client.pipeline(transaction=False)
             pipe.set(key, payload, ex=ttl)
