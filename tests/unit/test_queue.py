@@ -332,3 +332,23 @@ def test_waiting_view_merged_per_status_pages_like_one_sorted_query(
     keep = [i for i in keep if data.by_id[i]["i"] % 5 >= 1]
     got = queue.list_queue(ctx, actor=data.coordinator, filters=two, ascending=ascending, page_size=size)
     assert got.rows["id"].tolist() == keep[:size]
+
+
+def test_counts_of_status_and_term_filters_come_from_the_rollup_and_agree(
+    ctx: AppContext, data: Data
+) -> None:
+    d, c = data.ids, data.coordinator
+    cases = [
+        (QueueFilters(), lambda r: True),
+        (QueueFilters(statuses=("submitted", "placed")), lambda r: r["status"] != RegistrationStatus.ADVISOR_APPROVED),
+        (QueueFilters(statuses=("placed",), academic_year=2026, semester=2), lambda r: r["status"] == RegistrationStatus.PLACED and r["section_id"] == d["sec_2026b"]),
+        (QueueFilters(course_id=d["course"], section_id=d["sec_2026"]), lambda r: r["section_id"] == d["sec_2026"]),
+    ]  # fmt: skip
+    for filters, keep in cases:
+        assert queue._rolled_up_count(filters) is not None
+        assert queue.count_queue(ctx, actor=c, filters=filters) == len(_expect(data, keep)), filters
+    assert queue._rolled_up_count(QueueFilters(statuses=("submitted",), min_days_waiting=3)) is None
+    assert queue._rolled_up_count(QueueFilters(text="61")) is None
+    advisor = data.advisors[0]  # an advisor's count is scoped to their advisees: never the rollup
+    own = len(_expect(data, lambda r: r["advisor_id"] == advisor.user_id))
+    assert queue.count_queue(ctx, actor=advisor, filters=QueueFilters()) == own
