@@ -30,7 +30,17 @@ from bench.web_load import start_server, stop_server
 from core import api_clients, postings, registrations
 from core.access import SCOPES, Actor, client_actor
 from core.context import AppContext
-from db.models import ApiClient, AuditEntry, Course, CourseKind, CourseSection, Registration, Student, User
+from db.models import (
+    ApiClient,
+    AuditEntry,
+    Course,
+    CourseKind,
+    CourseSection,
+    Registration,
+    RegistrationCount,
+    Student,
+    User,
+)
 
 COURSE = "BENCH-API"
 YEAR = 2198  # outside every real term
@@ -63,6 +73,7 @@ def _cleanup(ctx: AppContext) -> None:
             session.execute(
                 delete(Registration).where(Registration.section_id.in_(sections))
             )  # events cascade
+            session.execute(delete(RegistrationCount).where(RegistrationCount.section_id.in_(sections)))
             session.execute(delete(CourseSection).where(CourseSection.course_id == course))
             session.execute(delete(Course).where(Course.id == course))
         bench_clients = select(ApiClient.id).where(ApiClient.name.like("bench api %"))
