@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from bench import data, report
+from bench import data, growth, report
 from bench.api_load import api_rows
 from bench.audit import audit_rows
 from bench.cases import actor_for, bench_context, read_cases
 from bench.documents import mail_rows, transfer_rows
-from bench.harness import Row, table
+from bench.harness import Row
 from bench.imports import import_rows
-from bench.load import concurrency_row, memory_rows
+from bench.load import concurrency_row, herd_row, memory_rows
 from bench.pages import page_rows
 from bench.placements import photo_rows
 from bench.proxy_load import proxy_rows
@@ -121,6 +121,7 @@ def mix(ctx: AppContext, admin: Actor) -> list[Callable[[], object]]:
 def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
     """Prepare the back end's data, then measure everything on it."""
     prepared = data.prepare(backend)
+    print(f"[{backend}] {data.SIZE} data set")
     print(f"[{backend}] data ready in {prepared.seconds:.0f} s ({'loaded' if prepared.loaded else 'reused'})")
     redis_url = data.REDIS_URL if backend == "mariadb" else None
     ctx = bench_context(prepared.url, redis_url, data.ROOT / "data")
@@ -146,6 +147,8 @@ def run_backend(backend: str, opts: Options, with_memory: bool) -> list[Row]:
             print(f"[{backend}] concurrency", flush=True)
             for users in (20, 100):
                 rows.append(concurrency_row(plan, mix(ctx, actors["admin"]), users, scale["seconds"]))
+            home = partial(registrations.headline_counts, ctx, actor=actors["admin"])  # one cache entry
+            rows += guarded(plan, "herd", lambda: [herd_row(plan, ctx.cache, home)])
         if backend == "mariadb" and opts.wants("web"):  # the deployment the 100-user target is about
             print(f"[{backend}] {scale['web_users']} users loading pages over the websocket", flush=True)
             seconds = scale["web_seconds"]
@@ -196,10 +199,11 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(backend)
     if rows:
         print()
-        print(table(rows))
+        print(report.annotated(rows))
         print()
         print(report.targets(rows))
-        print(f"\nCSV: {report.write_csv(rows)}")
+        print(f"\nCSV: {report.write_csv(rows, size=data.SIZE)}")
+        print(growth.report())
     print(f"Bench took {time.perf_counter() - started:.0f} s in all.")
     return 1 if failed else 0
 

@@ -38,6 +38,7 @@ from db.models import (
     CourseKind,
     CourseSection,
     Registration,
+    RegistrationCount,
     Student,
     User,
 )
@@ -73,6 +74,7 @@ def _cleanup(ctx: AppContext) -> None:
             session.execute(
                 delete(Registration).where(Registration.section_id.in_(sections))
             )  # events cascade
+            session.execute(delete(RegistrationCount).where(RegistrationCount.section_id.in_(sections)))
             session.execute(delete(CourseSection).where(CourseSection.course_id == course))
             session.execute(delete(Course).where(Course.id == course))
         bench_clients = select(ApiClient.id).where(ApiClient.name.like("bench api %"))

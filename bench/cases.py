@@ -112,8 +112,13 @@ def queue_cases(ctx: AppContext, admin: Actor, advisor: Actor) -> list[Case]:
     """Review queue: page 1, page 1 with filters, an advisor's page 1 (page 1000 is built in runner)."""
     waiting = (states.Status.SUBMITTED.value, states.Status.ADVISOR_APPROVED.value)
     filtered = registrations.QueueFilters(statuses=waiting, min_days_waiting=1)
+    default = registrations.QueueFilters(statuses=tuple(sorted(s.value for s in states.AWAITING_REVIEW)))
     return [
         Case("queue.page1", partial(registrations.list_queue, ctx, actor=admin)),
+        Case(
+            "queue.page1 waiting (default view)",
+            partial(registrations.list_queue, ctx, actor=admin, filters=default),
+        ),
         Case("queue.page1 filtered", partial(registrations.list_queue, ctx, actor=admin, filters=filtered)),
         Case("queue.page1 advisor", partial(registrations.list_queue, ctx, actor=advisor)),
         Case("queue.count filtered", partial(registrations.count_queue, ctx, actor=admin, filters=filtered)),

@@ -1,7 +1,12 @@
-"""The bench data sets: the large demo set on SQLite and on MariaDB, loaded once and reused."""
+"""The bench data sets: a demo set (large by default) on SQLite and on MariaDB, loaded once and reused.
+
+`BENCH_SIZE` picks the demo size (large, national); `BENCH_MARIADB_DATABASE` and `BENCH_REDIS_URL`
+point a bench at a database and Redis index of its own (several benches on one server).
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +20,13 @@ from tools import demo
 from tools.demo.load import default_index_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SQLITE_URL = f"sqlite:///{ROOT / 'data' / 'bench.sqlite3'}"
-MARIADB_URL = "mysql+pymysql://root@127.0.0.1:3306/ims_bench?charset=utf8mb4"
+SIZE = os.environ.get("BENCH_SIZE", "large")
+_SUFFIX = "" if SIZE == "large" else f"_{SIZE}"  # each size keeps a database of its own
+_DATABASE = os.environ.get("BENCH_MARIADB_DATABASE", "ims_bench")
+SQLITE_URL = f"sqlite:///{ROOT / 'data' / f'bench{_SUFFIX}.sqlite3'}"
+MARIADB_URL = f"mysql+pymysql://root@127.0.0.1:3306/{_DATABASE}{_SUFFIX}?charset=utf8mb4"
 URLS = {"sqlite": SQLITE_URL, "mariadb": MARIADB_URL}
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,8 @@ def create_mariadb_database(url: str) -> None:
         server.dispose()
 
 
-def prepare(backend: str) -> Prepared:
-    """Migrate the back end's database and load the large demo set unless it is there already."""
+def prepare(backend: str, size: str = SIZE) -> Prepared:
+    """Migrate the back end's database and load the demo set `size` unless it is there already."""
     started, url = time.perf_counter(), URLS[backend]
     if backend == "mariadb":
         create_mariadb_database(url)
@@ -60,7 +68,7 @@ def prepare(backend: str) -> Prepared:
     upgrade(url)
     db = make_database(url)
     try:
-        result = demo.load(db, "large", index_text=default_index_text(), rounds=4)
+        result = demo.load(db, size, index_text=default_index_text(), rounds=4)
     finally:
         db.engine.dispose()
     return Prepared(backend, url, result.loaded, time.perf_counter() - started)

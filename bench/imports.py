@@ -31,6 +31,7 @@ from db.models import (
     CourseKind,
     CourseSection,
     Registration,
+    RegistrationCount,
     RegistrationEvent,
     Student,
     User,
@@ -79,6 +80,7 @@ def _cleanup(ctx: AppContext) -> None:
             )
         session.execute(delete(RegistrationEvent).where(RegistrationEvent.registration_id.in_(regs)))
         session.execute(delete(Registration).where(Registration.section_id.in_(sections)))
+        session.execute(delete(RegistrationCount).where(RegistrationCount.section_id.in_(sections)))
         session.execute(delete(CourseSection).where(CourseSection.course_id == course))
         session.execute(delete(Course).where(Course.id == course))
     ctx.cache.bump(*NAMESPACES)

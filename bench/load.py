@@ -12,6 +12,7 @@ from bench.harness import Row, summarise
 from bench.pages import load_page
 from bench.runner import Plan
 from core.access import Actor
+from core.cache import Cache
 
 
 def _user(
@@ -81,3 +82,29 @@ def memory_rows(plan: Plan, actor: Actor, page: str, sessions: int, loads: int) 
         Row(plan.backend, f"rss after {loads} loads", "memory", loads, after,
             note=f"+{after - before:.0f} MiB vs before; {took:.0f} s"),
     ]  # fmt: skip
+
+
+def herd_row(plan: Plan, cache: Cache, call: Callable[[], object], readers: int = 100) -> Row:
+    """One write (a bump of registrations), then `readers` threads at once: how many computed it."""
+    call()  # the previous version is there to be served while the one reader computes
+    cache.bump("registrations")
+    before = cache.health()["computations"]
+    start = threading.Barrier(readers)
+    timings: list[float] = []
+
+    def read() -> None:
+        start.wait()
+        started = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=read, daemon=True) for _ in range(readers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    computed = cache.health()["computations"] - before
+    s = summarise(timings)
+    note = f"{computed} computations for {readers} readers after one write (single-flight)"
+    return Row(plan.backend, f"herd: {readers} readers after a write", "cache", s.runs, s.median_ms, s.p95_ms,
+               note=note)  # fmt: skip

@@ -15,7 +15,15 @@ from bench.runner import Plan
 from core import registrations
 from core.access import Actor
 from core.context import AppContext
-from db.models import AuditEntry, Base, CommitteeVote, Registration, RegistrationEvent, RegistrationStatus
+from db.models import (
+    AuditEntry,
+    Base,
+    CommitteeVote,
+    Registration,
+    RegistrationChange,
+    RegistrationEvent,
+    RegistrationStatus,
+)
 
 REG = Base.metadata.tables["registrations"]
 
@@ -27,6 +35,7 @@ class Snapshot:
     row: dict[str, Any]
     max_event: int
     max_audit: int
+    max_seq: int = 0  # changes feed rows from this one on are the bench's own
 
 
 def fresh_submitted(ctx: AppContext, count: int) -> list[int]:
@@ -61,6 +70,8 @@ def restore(ctx: AppContext, registration_id: int, snap: Snapshot) -> None:
                 RegistrationEvent.registration_id == registration_id, RegistrationEvent.id > snap.max_event
             )
         )
+        if snap.max_seq:
+            session.execute(delete(RegistrationChange).where(RegistrationChange.seq >= snap.max_seq))
         session.execute(
             delete(AuditEntry).where(
                 AuditEntry.entity == "registration",
@@ -86,6 +97,14 @@ def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
         return workflow.transition(ctx, actor=admin, registration_id=registration_id, action="approve")
 
     statements = capture(ctx.db.engine, partial(approve, template))
+    # The replay inserts the capture's feed row again, naming the capture's event: that event stays,
+    # and every feed row from the capture's on is deleted before each run.
+    after = snapshot(ctx, template)
+    with ctx.sessions.begin() as session:
+        first_seq = session.scalar(
+            select(func.min(RegistrationChange.seq)).where(RegistrationChange.event_id == after.max_event)
+        )
+    snap = Snapshot(snap.row, after.max_event, after.max_audit, int(first_seq or 0))
     try:
         with closing(ctx.db.engine.raw_connection()) as raw:
             # The raw replay commits the same statements on the template; it is put back untimed.
@@ -94,6 +113,8 @@ def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
             timed = measure(lambda: approve(next(fresh)), replay_committed, plan.runs, before)
     finally:
         restore(ctx, template, snap)
+        with ctx.sessions.begin() as session:  # runs and replays moved the rollups; count them again
+            registrations.recount_rollups(session)
     note = f"{len(statements)} stmts; submitted -> advisor_approved; raw replay committed, then undone"
     return [
         Row(

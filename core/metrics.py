@@ -24,6 +24,12 @@ CACHE_ERRORS = Counter(
     ["backend"],
     registry=REGISTRY,
 )
+CACHE_STALE = Counter(
+    "ims_cache_stale_total",
+    "Misses answered with the previous version's value while another caller computed the new one.",
+    ["backend"],
+    registry=REGISTRY,
+)
 CACHE_BYPASSES = Counter(
     "ims_cache_bypass_total",
     "Lookups computed directly because the backend was down or the breaker open.",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.context import AppContext
 from core.postings.posting import search_text_for
-from core.registrations import states
+from core.registrations import rollups, states
 from db.models import (
     CommitteeVote,
     Company,
@@ -245,6 +245,9 @@ def registration(
         )
         previous = step.status
     s.flush()
+    reg = s.get(Registration, reg_id)
+    assert reg is not None
+    rollups.count_new(s, [(reg.section_id, reg.status, reg.furthest_stage)])  # as every real writer does
     return reg_id
 
 

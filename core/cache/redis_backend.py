@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from core import metrics
-from core.cache.base import Cache, Found
+from core.cache.base import LAST_TTL_S, Cache, Claim, Found
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -22,16 +22,45 @@ EPOCH_KEY = "ims:epoch"
 NS_PREFIX = "ims:ns:"
 MAX_TIMEOUT = 0.5
 
-# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, <ns>...]. One round trip per lookup;
-# the key format must match core.cache_base.format_key.
+# KEYS = [epoch, ims:ns:<ns>...]; ARGV = [name, digest, known key or '', claim token or '',
+# claim ms, last key, <ns>...]. One round trip per lookup; the key format must match
+# core.cache.base.format_key. When the current key is the `known` one (a frame this process holds
+# decoded) and still stored, "=" stands for its payload. On a miss with a claim token, the key is
+# claimed ({key, nil, 1}) or, when another caller holds it, the previous value comes back
+# ({key, nil, 0, last}).
 _LOOKUP_LUA = """
 local vals = redis.call('MGET', unpack(KEYS))
 local parts = {}
-for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 1] .. '.' .. (vals[i] or '0') end
+for i = 2, #KEYS do parts[#parts + 1] = ARGV[i + 5] .. '.' .. (vals[i] or '0') end
 local key = 'ims:' .. (vals[1] or '0') .. ':' .. table.concat(parts, ',')
   .. ':' .. ARGV[1] .. ':' .. ARGV[2]
-return {key, redis.call('GET', key)}
+if ARGV[3] == key and redis.call('EXISTS', key) == 1 then return {key, '='} end
+local value = redis.call('GET', key)
+if value or ARGV[4] == '' then return {key, value} end
+if redis.call('SET', 'ims:claim:' .. key, ARGV[4], 'NX', 'PX', ARGV[5]) then return {key, false, 1} end
+return {key, false, 0, redis.call('GET', ARGV[6])}
 """
+# KEYS = [key, last, claim]; ARGV = [payload, ttl s, last ttl s, token]: store, then release.
+_WRITE_LUA = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
+return 1
+"""
+
+
+# Single-flight: KEYS = [claim, last]; ARGV = [token, hold ms]. Claims the key, or else answers
+# the previous version's payload, in one round trip.
+_CLAIM_LUA = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, false} end
+return {0, redis.call('GET', KEYS[2])}
+"""
+# Only the holder's token releases a claim (it may have lapsed and been taken by another).
+_RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+CLAIM_PREFIX = "ims:claim:"
 
 
 class CircuitBreaker:
@@ -98,6 +127,9 @@ class RedisCache(Cache):
             driver_info=None,  # no CLIENT SETINFO round trips on connect
         )
         self._script = self._client.register_script(_LOOKUP_LUA)
+        self._claim_script = self._client.register_script(_CLAIM_LUA)
+        self._write_script = self._client.register_script(_WRITE_LUA)
+        self._release_script = self._client.register_script(_RELEASE_LUA)
         self.breaker = CircuitBreaker(breaker_cooldown, clock)
         self._pending: set[str] = set()
         self._pending_lock = threading.Lock()
@@ -117,16 +149,54 @@ class RedisCache(Cache):
         """Close the connection pool."""
         self._client.close()
 
-    def _lookup(self, nss: list[str], name: str, digest: str) -> Found | None:
+    def _lookup(
+        self, nss: list[str], name: str, digest: str, known: str | None = None, claim: Claim | None = None
+    ) -> Found | None:
         keys = [EPOCH_KEY, *(NS_PREFIX + ns for ns in nss)]
-        result = self._call(lambda: self._script(keys=keys, args=[name, digest, *nss]))
+        claiming: list[str | int] = (
+            [claim.token, int(claim.hold_s * 1000), claim.last] if claim else ["", 0, ""]
+        )
+        args = [name, digest, known or "", *claiming, *nss]
+        result = self._call(lambda: self._script(keys=keys, args=args))
         if result is None:
             return None
-        key, payload = result
-        return key.decode(), payload
+        if len(result) > 2:
+            previous = result[3] if len(result) > 3 else None
+            return Found(result[0].decode(), None, bool(result[2]), previous)
+        return Found(result[0].decode(), result[1])
 
-    def _write(self, key: str, payload: bytes, ttl: int) -> None:
-        self._call(lambda: self._client.set(key, payload, ex=ttl))
+    def _write(
+        self, key: str, payload: bytes, ttl: int, last: str | None = None, release: str | None = None
+    ) -> None:
+        if last and release:  # the claimer's store: one round trip that also releases its claim
+            keys = [key, last, CLAIM_PREFIX + key]
+            self._call(lambda: self._write_script(keys=keys, args=[payload, ttl, LAST_TTL_S, release]))
+            return
+
+        def write_both() -> None:
+            pipe = self._client.pipeline(transaction=False)
+            pipe.set(key, payload, ex=ttl)
+            if last:
+                pipe.set(last, payload, ex=LAST_TTL_S)
+            pipe.execute()
+
+        self._call(write_both)
+
+    def _claim(self, key: str, last: str, token: str, hold_s: float) -> tuple[bool, bytes | None]:
+        result = self._call(
+            lambda: self._claim_script(keys=[CLAIM_PREFIX + key, last], args=[token, int(hold_s * 1000)])
+        )
+        if result is None:  # Redis is down: nobody can coordinate, so compute
+            return True, None
+        claimed, previous = result
+        return bool(claimed), previous
+
+    def _release(self, key: str, token: str) -> None:
+        self._call(lambda: self._release_script(keys=[CLAIM_PREFIX + key], args=[token]))
+
+    def _peek(self, key: str) -> bytes | None:
+        payload = self._call(lambda: self._client.get(key))
+        return payload if isinstance(payload, bytes) else None
 
     def _bump_versions(self, nss: list[str]) -> None:
         def incr_all() -> bool:

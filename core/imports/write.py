@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import jsonable
 from core.registrations.feed import NewChange, record_changes
+from core.registrations.rollups import count_new
 from core.registrations.states import Status
 from db.models import AuditEntry, Registration, RegistrationEvent, Student
 
@@ -121,6 +122,7 @@ def write_registrations(
     for done, chunk in enumerate(_chunks(rows)):
         session.execute(insert(Registration), chunk)
         tick(0.6 * min(1.0, (done + 1) * CHUNK / len(rows)))
+    count_new(session, [(r["section_id"], status, 0) for r in rows])
     ids = _new_ids(session, {(r["student_id"], r["section_id"]) for r in rows})
     events, audits = [], []
     for v in plan.create:

@@ -39,6 +39,7 @@ from db.models import (
     Internship,
     Program,
     Registration,
+    RegistrationCount,
     RegistrationEvent,
     Student,
 )
@@ -90,11 +91,29 @@ def _lookup(dimension: str) -> Query:
 
 
 def status_stage_counts(session: Session, filters: ProgressFilters) -> pd.DataFrame:
-    """Registrations per (current status, furthest stage): columns status, stage, n."""
+    """Registrations per (current status, furthest stage): columns status, stage, n.
+
+    From the rollup (per section, status and stage; core.registrations.rollups) unless the filters
+    name a faculty or program, which only the registrations' students know.
+    """
+    if filters.faculty_id is None and filters.program_id is None:
+        return _rolled_up_counts(session, filters)
     stmt = select(raw(Registration.status), Registration.furthest_stage, func.count()).select_from(
         Registration
     )
     stmt = scoped(stmt, filters).group_by(Registration.furthest_stage, Registration.status)
+    rows = session.execute(stmt).all()
+    return pd.DataFrame([(str(s), int(k), int(n)) for s, k, n in rows], columns=["status", "stage", "n"])
+
+
+def _rolled_up_counts(session: Session, filters: ProgressFilters) -> pd.DataFrame:
+    counted = RegistrationCount
+    total = func.sum(counted.n)
+    stmt = select(counted.status, counted.furthest_stage, total).select_from(counted)
+    conditions = term_conditions(filters)
+    if conditions:
+        stmt = stmt.join(CourseSection, CourseSection.id == counted.section_id).where(*conditions)
+    stmt = stmt.group_by(counted.furthest_stage, counted.status).having(total != 0)
     rows = session.execute(stmt).all()
     return pd.DataFrame([(str(s), int(k), int(n)) for s, k, n in rows], columns=["status", "stage", "n"])
 

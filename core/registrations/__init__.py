@@ -13,7 +13,7 @@ Public API (what pages, the HTTP API, commands and other core packages use):
 - `withdraw_registration`: on the student's behalf, with a reason;
 - `get_record`, `list_records` (`RegistrationRecord`, `RecordPage`) and `list_changes`
   (`Change`, `ChangePage`): registrations and the changes feed for other systems; `catch_up_feed`
-  for rows written in bulk (demo data);
+  and `recount_rollups` for rows written in bulk (demo data);
 - `mail_student`, `student_contact`: mails to a registration's student through the outbox, in the
   transaction of the change (every transition to needs changes, rejected or committee approved writes
   one); `clean_reason` for other packages' reasons.
@@ -62,6 +62,7 @@ from core.registrations.queue import (
 )
 from core.registrations.queue_order import SORTS, column_ascending
 from core.registrations.records import RecordPage, RegistrationRecord, get_record, list_records
+from core.registrations.rollups import recount as recount_rollups
 from core.registrations.store import clean_reason
 from core.registrations.transitions import (
     MAX_BULK,
@@ -124,6 +125,7 @@ __all__ = [
     "placement_problems",
     "posting_facts",
     "quorum",
+    "recount_rollups",
     "registration_detail",
     "states",
     "student_contact",

@@ -16,6 +16,7 @@ from db.models import (
     Internship,
     PostingStatus,
     Registration,
+    RegistrationCount,
     RegistrationEvent,
     Role,
     Student,
@@ -48,8 +49,12 @@ class Activity:
 
 
 def _count_all(session: Session) -> dict[str, object]:
+    # The rollup (core.registrations.rollups), not a GROUP BY over every registration.
+    total = func.sum(RegistrationCount.n)
     by_status = dict(
-        session.execute(select(Registration.status, func.count()).group_by(Registration.status)).all()
+        session.execute(
+            select(RegistrationCount.status, total).group_by(RegistrationCount.status).having(total != 0)
+        ).all()
     )
     open_postings = (
         select(func.count()).select_from(Internship).where(Internship.status == PostingStatus.OPEN)

@@ -24,6 +24,7 @@ from core.errors import InvalidInput
 from core.i18n import msg, term_text, together, year_ce
 from core.registrations import intake_rules as rules
 from core.registrations.placement import posting_facts
+from core.registrations.rollups import count_new
 from core.registrations.store import Who, add_event
 from core.retry import retrying
 from core.terms import section_key
@@ -207,6 +208,7 @@ def _write(session: Session, actor: Actor, values: dict[str, Any], source: str) 
                        status_changed_at=now, updated_at=now)  # fmt: skip
     session.add(reg)
     session.flush()
+    count_new(session, [(reg.section_id, S.SUBMITTED, 0)])
     who = Who(actor.user_id, actor.client_id, actor.ip)
     after = {**values, "source": source}
     audit.record(session, actor_id=who.actor_id, client_id=who.client_id, action="registration.create",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 
 from core import clock
 from core.access import Actor, Permission, require
@@ -26,6 +27,7 @@ from db.models import (
     Internship,
     Program,
     Registration,
+    RegistrationCount,
     RegistrationStatus,
     Role,
     Student,
@@ -191,6 +193,40 @@ def _sorted(filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueC
     return stmt
 
 
+def _merged(
+    filters: QueueFilters, key: SortKey, ascending: bool, cursor: QueueCursor | None, n: int
+) -> Query:
+    # The default view (three waiting statuses, oldest first) sorted every waiting row: 25-60 ms at
+    # 200k on MariaDB. The first n rows of an IN list are among the first n of each status, and each
+    # of those is an ordered range of the queue index (status, status_changed_at, id): one LIMIT per
+    # status, merged, reads at most n rows per status whatever the table's size.
+    branches = []
+    for status in sorted(set(filters.statuses)):
+        one = _where(_base(key.straight), replace(filters, statuses=(status,))).order_by(
+            *order_by(key, ascending)
+        )
+        one = one.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)))
+        if cursor is not None:
+            one = one.where(after(key, ascending, cursor.values, cursor.id))
+        branch = one.limit(n).subquery()
+        branches.append(select(*branch.c))
+    merged = union_all(*branches).subquery("waiting")
+    last = [merged.c[f"_k{i}"] for i in range(len(key.columns))] + [merged.c.id]
+    return select(*merged.c).order_by(*(c.asc() if ascending else c.desc() for c in last)).limit(n)
+
+
+@lru_cache(maxsize=256)
+def _first_page(filters: QueueFilters, sort: str, ascending: bool, n: int) -> Query:
+    if _by_status(filters, sort):
+        return _merged(filters, SORTS[sort], ascending, None, n)
+    return _sorted(filters, SORTS[sort], ascending, None).limit(n)
+
+
+def _by_status(filters: QueueFilters, sort: str) -> bool:
+    """Whether one ordered LIMIT per status, merged, serves this view (see _merged)."""
+    return sort == "status_changed_at" and len(set(filters.statuses)) > 1
+
+
 def _fetch(
     ctx: AppContext, filters: QueueFilters, sort: str, ascending: bool, cursor: QueueCursor | None, size: int
 ) -> QueuePage:
@@ -199,8 +235,17 @@ def _fetch(
     key = SORTS[sort]
     if cursor is not None and (cursor.sort, cursor.ascending) != (sort, ascending):
         cursor = None  # the sort changed: start again from the first page
+    # Building a statement costs 2-7 ms of Python, as much as running it: a first page without a
+    # clock-relative filter is the same statement every time, built once.
+    fixed = cursor is None and not filters.min_days_waiting and size <= MAX_PAGE
+    if fixed:
+        stmt = _first_page(filters, sort, ascending, size + 1)
+    elif _by_status(filters, sort) and size <= MAX_PAGE:
+        stmt = _merged(filters, key, ascending, cursor, size + 1)
+    else:
+        stmt = _sorted(filters, key, ascending, cursor).limit(size + 1)
     with ctx.sessions.begin() as session:
-        result = session.execute(_sorted(filters, key, ascending, cursor).limit(size + 1))
+        result = session.execute(stmt)
         keys, rows = list(result.keys()), list(result.all())
     more, rows = len(rows) > size, rows[:size]
     next_cursor = None
@@ -225,10 +270,37 @@ def list_queue(
     return _fetch(ctx, filters, sort, ascending, cursor, max(1, min(page_size, MAX_PAGE)))
 
 
+# Filters the rollup (core.registrations.rollups: per section, status and stage) can answer.
+ROLLED_UP = frozenset({"statuses", "academic_year", "semester", "course_id", "section_id"})
+
+
+def _rolled_up_count(filters: QueueFilters) -> Query | None:
+    """The count from the rollup when only status and term filters are set (the default view's)."""
+    chosen = {name for name, value in asdict(filters).items() if value not in (None, "", (), 0)}
+    if not chosen <= ROLLED_UP:
+        return None
+    counted = RegistrationCount
+    stmt = select(func.coalesce(func.sum(counted.n), 0)).select_from(counted)
+    if filters.statuses:
+        stmt = stmt.where(counted.status.in_([s.value for s in _statuses(filters.statuses)]))
+    term = {
+        CourseSection.academic_year: filters.academic_year,
+        CourseSection.semester: filters.semester,
+        CourseSection.course_id: filters.course_id,
+        CourseSection.id: filters.section_id,
+    }
+    conditions = [column == value for column, value in term.items() if value is not None]
+    if conditions:
+        stmt = stmt.join(CourseSection, CourseSection.id == counted.section_id).where(*conditions)
+    return stmt
+
+
 def count_queue(ctx: AppContext, *, actor: Actor, filters: QueueFilters = QueueFilters()) -> int:
     """How many registrations match the filters (cached; every write to registrations bumps it)."""
     filters = _scoped(actor, filters)  # advisors' counts are keyed by their own advisor_id
-    stmt = select(func.count()).select_from(_where(_base(), filters).subquery())
+    stmt = _rolled_up_count(filters)
+    if stmt is None:
+        stmt = select(func.count()).select_from(_where(_base(), filters).subquery())
 
     # The count re-ran on every rerun of the queue page (120 ms at 200k on MariaDB); a short TTL
     # bounds how late a registration crossing the "waiting at least N days" line is counted.

@@ -20,6 +20,7 @@ from core.registrations.completion import check_and_keep_result
 from core.registrations.feed import NewChange, record_changes
 from core.registrations.notices import after_transition
 from core.registrations.placement import candidate_of, placement_problems, posting_facts
+from core.registrations.rollups import count_transition
 from core.registrations.states import DECIDED, PLACED, Transition, funnel_rank
 from core.terms import DEFAULT_CALENDAR
 from db.models import (
@@ -172,6 +173,7 @@ def apply_transition(
     )
     if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion
+    count_transition(session, reg, row.target)
     if capacity is not None:
         _check_capacity(session, reg, capacity)
     if row.target == S.ADVISOR_APPROVED:  # a new committee round: earlier votes no longer count

@@ -33,6 +33,7 @@ from db.models.registrations import (
     ProgressSnapshot,
     Registration,
     RegistrationChange,
+    RegistrationCount,
     RegistrationEvent,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "ProgressSnapshot",
     "Registration",
     "RegistrationChange",
+    "RegistrationCount",
     "RegistrationEvent",
     "RegistrationStatus",
     "Role",

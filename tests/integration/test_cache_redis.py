@@ -291,3 +291,94 @@ def test_epoch_alone_hides_pre_outage_entries(redis_server: Any) -> None:
         assert cache.get_or_compute(["x"], "f", {}, lambda: dict(db)) == {"v": 2}
     finally:
         cache.close()
+
+
+def _herd(caches: list[RedisCache], readers: int, compute: Any) -> list[Any]:
+    """`readers` threads, spread over `caches` (replicas), all asking for the same entry at once."""
+    start, results = threading.Barrier(readers), [None] * readers
+
+    def read(n: int) -> None:
+        start.wait()
+        results[n] = caches[n % len(caches)].get_or_compute(["registrations"], "dashboard", {}, compute)
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_one_write_then_a_hundred_readers_compute_once_across_replicas(redis_url: str) -> None:
+    replicas = [RedisCache(redis_url) for _ in range(3)]
+    try:
+        for cache in replicas:
+            cache.key_for(["registrations"], "dashboard", {})  # first contact bumps the epoch
+        computed: list[int] = []
+        release = threading.Event()
+
+        def compute() -> dict[str, int]:
+            computed.append(1)
+            release.wait(10)  # held until every reader has arrived (no timing is asserted)
+            return {"count": len(computed)}
+
+        # No previous value: every reader but one waits for the one computation.
+        threading.Timer(0.5, release.set).start()
+        first = _herd(replicas, 100, compute)
+        assert len(computed) == 1
+        assert first == [{"count": 1}] * 100
+        # One write (a bump), then 100 readers: one computes, the others take the previous value.
+        replicas[0].bump("registrations")
+        release.clear()
+        threading.Timer(0.5, release.set).start()
+        second = _herd(replicas, 100, compute)
+        assert len(computed) == 2
+        assert second.count({"count": 2}) >= 1
+        assert {tuple(r.items()) for r in second} <= {(("count", 1),), (("count", 2),)}
+        stale = sum(c.health()["stale"] for c in replicas)
+        assert stale == second.count({"count": 1}) and stale >= 1
+        assert sum(c.health()["computations"] for c in replicas) == 2
+        assert replicas[1].get_or_compute(["registrations"], "dashboard", {}, compute) == {"count": 2}
+    finally:
+        for cache in replicas:
+            cache.close()
+
+
+def test_a_dead_claimer_holds_the_others_only_up_to_the_bound(redis_url: str) -> None:
+    a, b = RedisCache(redis_url), RedisCache(redis_url)
+    try:
+        b.key_for(["regs"], "n", {})  # each replica's first contact bumps the epoch
+        key = a.key_for(["regs"], "n", {})
+        assert key is not None and b.key_for(["regs"], "n", {}) == key
+        assert a._claim(key, "ims:last:none", "dead-replica", 30.0) == (True, None)  # never released
+        b.wait_s = 0.2
+        assert b.get_or_compute(["regs"], "n", {}, lambda: {"n": 1}) == {"n": 1}  # computed itself
+        assert b.health()["computations"] == 1
+        b._release(key, "another-token")  # only the holder's token releases a claim
+        assert a._claim(key, "ims:last:none", "x", 30.0)[0] is False
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_frame_kept_by_one_replica_is_retired_by_another_replicas_write(redis_url: str) -> None:
+    a, b = RedisCache(redis_url), RedisCache(redis_url)
+    try:
+        for cache in (a, b):
+            cache.key_for(["registrations"], "drill", {})  # first contact bumps the epoch
+        rows = {"n": 1}
+
+        def compute() -> pd.DataFrame:
+            return pd.DataFrame({"n": [rows["n"]]})
+
+        for _ in range(3):  # computed, decoded and kept, then served from the kept frame
+            assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [1]
+        rows["n"] = 2
+        b.bump("registrations")
+        assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [2]
+        redis.Redis.from_url(redis_url).flushdb()  # the shared entry is gone: the kept frame is not served
+        rows["n"] = 3
+        assert a.get_or_compute(["registrations"], "drill", {}, compute)["n"].tolist() == [3]
+    finally:
+        a.close()
+        b.close()

@@ -135,3 +135,37 @@ def test_0003_backfills_furthest_stage_and_downgrades_without_losing_rows(tmp_pa
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM registration_events").fetchone() == (7,)
         assert conn.execute("SELECT count(*) FROM registrations").fetchone() == (4,)
+
+
+def test_0011_counts_the_registrations_already_there_and_downgrades(tmp_path: Path) -> None:
+    """The rollup starts equal to a recount of the rows present; the downgrade drops only the rollup."""
+    import sqlite3
+
+    path = tmp_path / "m11.sqlite3"
+    upgrade(f"sqlite:///{path}", "0007")
+    t = "2026-01-01 00:00:00.000000"
+    with sqlite3.connect(path) as conn:
+        for sid in (1, 2):  # foreign keys are off here: no course needed
+            conn.execute(
+                "INSERT INTO course_sections (id, course_id, section, semester, academic_year, capacity, "
+                "archived, created_at, updated_at) VALUES (?, 1, ?, 1, 2026, 10, 0, ?, ?)",
+                (sid, str(sid), t, t),
+            )
+        rows = [(1, 1, "submitted", 0), (2, 1, "submitted", 0), (3, 1, "placed", 3), (4, 2, "rejected", 1)]
+        for rid, sid, status, stage in rows:
+            conn.execute(
+                "INSERT INTO registrations (id, student_id, section_id, status, furthest_stage, version, "
+                "submitted_at, status_changed_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                (rid, rid, sid, status, stage, t, t, t),
+            )
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        counted = conn.execute(
+            "SELECT section_id, status, furthest_stage, n FROM registration_counts"
+        ).fetchall()
+    assert sorted(counted) == [(1, "placed", 3, 1), (1, "submitted", 0, 2), (2, "rejected", 1, 1)]
+    downgrade(f"sqlite:///{path}", "0007")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM registrations").fetchone() == (4,)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "registration_counts" not in tables

@@ -200,3 +200,37 @@ def test_the_audit_viewer_target_is_judged_on_both_pages() -> None:
         "NOT MET audit viewer page 1 and page 1,000 at 1M entries <= 50 ms [mariadb]: 1/2; missed: audit.page1000"
         in report
     )
+
+
+def test_each_row_carries_its_aim_and_the_growth_is_given_per_tenfold(tmp_path: Path) -> None:
+    from bench import growth
+    from bench.report import annotated
+
+    default = "queue.page1 waiting (default view)"
+    large = [
+        Row("mariadb", default, "core", 30, 9.0, 12.0, 4.0, 2.25, "1 stmts"),
+        Row("mariadb", "search.th+2 filters", "core", 30, 10.0, 20.0, 9.0, 1.1, "1 stmts"),
+        Row("mariadb", "progress.drilldown status", "cache", 30, 1.0, 2.0, 66.0, 1 / 66, "hit"),
+        Row("mariadb", "herd: 100 readers after a write", "cache", 100, 400.0, 420.0, note="1 computations"),
+        Row("mariadb", "progress.filter_options", "core", 30, 5.0, 6.0),  # no aim but the ratio's
+    ]
+    lines = annotated(large).splitlines()
+    assert lines[0].split()[-3:] == ["aim", "met", "note"]
+    by_case = {line.split("  ")[1].strip(): line for line in lines[2:]}
+    assert "review queue default view: SQL <= 5 ms" in by_case[default]
+    assert "MISSED" in by_case[default]  # core 2.25x raw
+    assert "Thai search with 2 filters: p95 <= 15 ms" in by_case["search.th+2 filters"]
+    assert "MISSED" in by_case["search.th+2 filters"]  # p95 20 ms
+    assert " met " in by_case["progress.drilldown status"]
+    assert " met " in by_case["herd: 100 readers after a write"]
+    assert growth.report(tmp_path).startswith("Growth: measure a second size")
+    national = [
+        Row("mariadb", default, "core", 30, 9.0),
+        Row("mariadb", "search.th+2 filters", "core", 30, 100.0),
+    ]
+    write_csv(large, tmp_path, size="large")
+    write_csv(national, tmp_path, size="national")
+    curves = growth.report(tmp_path).splitlines()
+    assert "large->national" in curves[1]
+    assert curves[2].split()[-1] == "1.00x"  # flat: the same time at ten times the data
+    assert curves[3].split()[-1] == "10.00x"  # a scan: ten times the time

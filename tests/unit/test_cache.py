@@ -245,3 +245,58 @@ def test_large_dataframe_round_trip_compressed() -> None:
     assert payload[:1] == b"A"
     assert len(payload) < big.memory_usage(deep=True).sum()
     pd.testing.assert_frame_equal(decode(payload), big)
+
+
+def test_concurrent_misses_in_one_process_compute_once() -> None:
+    import threading
+
+    cache, computed, release = MemoryCache(), [], threading.Event()
+
+    def compute() -> dict[str, int]:
+        computed.append(1)
+        release.wait(10)  # held until every reader has arrived; nothing about time is asserted
+        return {"n": len(computed)}
+
+    start, results = threading.Barrier(50), []
+
+    def read() -> None:
+        start.wait()
+        results.append(cache.get_or_compute(["r"], "f", {}, compute))
+
+    threads = [threading.Thread(target=read) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    threading.Timer(0.3, release.set).start()
+    for thread in threads:
+        thread.join()
+    assert computed == [1]
+    assert results == [{"n": 1}] * 50
+    assert cache.health()["computations"] == 1
+
+
+def test_a_failing_computation_releases_its_claim() -> None:
+    cache = MemoryCache()
+
+    def broken() -> dict[str, int]:
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        cache.get_or_compute(["r"], "f", {}, broken)
+    assert cache.get_or_compute(["r"], "f", {}, lambda: {"n": 2}) == {"n": 2}  # no wait for a dead claim
+
+
+def test_a_kept_frame_is_a_copy_and_a_bump_retires_it() -> None:
+    cache, version = MemoryCache(), [1]
+
+    def compute() -> pd.DataFrame:
+        return pd.DataFrame({"id": [1, 2], "v": [version[0]] * 2})
+
+    cache.get_or_compute(["r"], "list", {}, compute)
+    first = cache.get_or_compute(["r"], "list", {}, compute)  # decoded, then kept
+    first.loc[0, "v"] = 99  # a caller scribbling on its frame
+    again = cache.get_or_compute(["r"], "list", {}, compute)  # served from the kept frame
+    assert again["v"].tolist() == [1, 1]
+    version[0] = 2
+    cache.bump("r")
+    assert cache.get_or_compute(["r"], "list", {}, compute)["v"].tolist() == [2, 2]
+    assert cache.get_or_compute(["r"], "list", {}, compute)["v"].tolist() == [2, 2]

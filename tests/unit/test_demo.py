@@ -348,3 +348,57 @@ def test_after_placement_rows_follow_each_status(loaded: Loaded) -> None:
             }
         if status == "failed":
             assert kinds["supervisor"].status == "submitted" and kinds["supervisor"].total < 50
+
+
+def test_rollups_are_counted_after_the_load(loaded: Loaded) -> None:
+    from core.registrations import rollups
+
+    with loaded.db.sessions.begin() as session:
+        assert rollups.counts(session) == rollups.recounted(session) != {}
+
+
+HOSTILE = ["tab\there", "line\nbreak\r\n", "back\\slash \\N \\t", "ไทย 'quote' \"dq\" %s", "", "\\", "\0nul"]
+
+
+def test_prepared_rows_round_trip_through_the_bulk_path_unchanged(loaded: Loaded) -> None:
+    """On MariaDB prepared rows travel as LOAD DATA text: tabs, newlines, backslashes, NULLs survive."""
+    from tools.demo.cli import loading_engine
+    from tools.demo.load import Loader, Stats, is_mysql, load_connection
+
+    table = T["progress_snapshots"]
+    when = datetime(2026, 11, 28, 9, 30, 15, 123456)
+    rows = [{"filters": f"hostile-{i}", "day": date(2026, 1, 1) + timedelta(days=i), "counts": text,
+             "computed_at": when} for i, text in enumerate(HOSTILE)]  # fmt: skip
+    engine = loading_engine(loaded.db.engine)
+    try:
+        with load_connection(engine) as conn, conn.begin():
+            loader = Loader(conn, Stats(), threaded=False, infile=is_mysql(conn))
+            loader.insert(table, rows, prepared=True)
+            loader.close()
+        with loaded.db.engine.connect() as conn:
+            stored = conn.execute(
+                select(table.c.filters, table.c.day, table.c.counts).where(table.c.filters.like("hostile-%"))
+            ).all()
+            conn.execute(table.delete().where(table.c.filters.like("hostile-%")))
+            conn.commit()
+    finally:
+        if engine is not loaded.db.engine:
+            engine.dispose()
+    assert sorted(stored) == sorted((r["filters"], r["day"], r["counts"]) for r in rows)
+
+
+def test_the_changes_feed_holds_every_event_in_time_order(loaded: Loaded) -> None:
+    """What catch_up_feed would write: each event once, numbered by (time, id), versioned per timeline."""
+    events = {e.id: e for e in _rows(loaded.db, "registration_events", "id")}
+    feed = _rows(loaded.db, "registration_changes", "seq")
+    assert [c.seq for c in feed] == list(range(1, len(events) + 1))
+    assert sorted(c.event_id for c in feed) == sorted(events)
+    order = [(events[c.event_id].at, c.event_id) for c in feed]
+    assert order == sorted(order)
+    per_registration: dict[int, list[int]] = defaultdict(list)
+    for change in sorted(feed, key=lambda c: (events[c.event_id].at, c.event_id)):
+        per_registration[change.registration_id].append(change.version)
+    assert all(versions == list(range(1, len(versions) + 1)) for versions in per_registration.values())
+    assert [(r.feed, r.last) for r in _rows(loaded.db, "change_counter", "feed")] == [
+        ("registrations", len(feed))
+    ]

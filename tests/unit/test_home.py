@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core import clock
 from core import registrations as home
+from core.registrations import rollups
 from db.models import (
     Company,
     Course,
@@ -63,6 +64,7 @@ def _seed(ctx, advisor_id: int, other_advisor_id: int) -> None:
             reg = Registration(student_id=student.id, section_id=section.id, advisor_id=adv, status=status)
             s.add(reg)
             s.flush()
+            rollups.count_new(s, [(section.id, status, reg.furthest_stage)])  # as the real writers do
             s.add(RegistrationEvent(registration_id=reg.id, to_status=status, at=now - timedelta(minutes=i)))
 
 

@@ -303,3 +303,52 @@ def test_sqlite_is_kept_off_the_time_index_only_where_it_would_walk_from_the_old
     assert "ORDER BY registrations.status_changed_at ASC" in str(stmt.compile(dialect=mysql.dialect()))
     plain = select(Registration.id).order_by(*order_by(SORTS["status_changed_at"], True))
     assert "+registrations" not in str(plain.compile(dialect=sqlite.dialect()))
+
+
+@pytest.mark.parametrize("ascending", [True, False])
+@pytest.mark.parametrize("size", [1, 4, 50])
+def test_waiting_view_merged_per_status_pages_like_one_sorted_query(
+    ctx: AppContext, data: Data, ascending: bool, size: int
+) -> None:
+    # Several statuses sorted by the time of the change take one ordered LIMIT per status, merged
+    # (queue._merged): the walk must still visit every matching row once, in the one global order.
+    waiting = QueueFilters(statuses=("submitted", "advisor_approved", "placed"))
+    assert queue._by_status(waiting, "status_changed_at")
+    expected = _python_order(data, "status_changed_at", ascending)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = queue.list_queue(
+            ctx, actor=data.coordinator, filters=waiting, ascending=ascending, cursor=cursor, page_size=size
+        )
+        seen += page.rows["id"].tolist()
+        assert list(page.rows.columns) == list(queue.list_queue(ctx, actor=data.coordinator).rows.columns)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == expected
+    two = QueueFilters(statuses=("submitted", "placed"), min_days_waiting=4)
+    keep = [i for i in expected if data.by_id[i]["status"] != RegistrationStatus.ADVISOR_APPROVED]
+    keep = [i for i in keep if data.by_id[i]["i"] % 5 >= 1]
+    got = queue.list_queue(ctx, actor=data.coordinator, filters=two, ascending=ascending, page_size=size)
+    assert got.rows["id"].tolist() == keep[:size]
+
+
+def test_counts_of_status_and_term_filters_come_from_the_rollup_and_agree(
+    ctx: AppContext, data: Data
+) -> None:
+    d, c = data.ids, data.coordinator
+    cases = [
+        (QueueFilters(), lambda r: True),
+        (QueueFilters(statuses=("submitted", "placed")), lambda r: r["status"] != RegistrationStatus.ADVISOR_APPROVED),
+        (QueueFilters(statuses=("placed",), academic_year=2026, semester=2), lambda r: r["status"] == RegistrationStatus.PLACED and r["section_id"] == d["sec_2026b"]),
+        (QueueFilters(course_id=d["course"], section_id=d["sec_2026"]), lambda r: r["section_id"] == d["sec_2026"]),
+    ]  # fmt: skip
+    for filters, keep in cases:
+        assert queue._rolled_up_count(filters) is not None
+        assert queue.count_queue(ctx, actor=c, filters=filters) == len(_expect(data, keep)), filters
+    assert queue._rolled_up_count(QueueFilters(statuses=("submitted",), min_days_waiting=3)) is None
+    assert queue._rolled_up_count(QueueFilters(text="61")) is None
+    advisor = data.advisors[0]  # an advisor's count is scoped to their advisees: never the rollup
+    own = len(_expect(data, lambda r: r["advisor_id"] == advisor.user_id))
+    assert queue.count_queue(ctx, actor=advisor, filters=QueueFilters()) == own

@@ -51,7 +51,12 @@ class Size(NamedTuple):
     sections_per_course: int  # fmt: skip
 
 
-SIZES = {"small": Size(300, 60, 200, 1500, 2), "large": Size(20_000, 2_000, 10_000, 200_000, 6)}
+SIZES = {
+    "small": Size(300, 60, 200, 1500, 2),
+    "large": Size(20_000, 2_000, 10_000, 200_000, 6),
+    # Ten times large: a consortium of universities (bench: `make bench SIZE=national`).
+    "national": Size(200_000, 20_000, 50_000, 2_000_000, 60),
+}
 
 
 def section_rows(
@@ -259,4 +264,5 @@ class Generator:
         self.postings(size.postings, companies, plans)
         self.insert_sections(sections, plans)
         self.timelines.registrations(plans, advisor_of)
+        self.timelines.changes()
         self.search_texts()

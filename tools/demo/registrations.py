@@ -8,7 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete
+
 from core.registrations import states
+from core.registrations.feed import FEED
 from db.models import Base
 from tools.demo import text as txt
 from tools.demo.aftercare import TABLES as AFTERCARE_TABLES
@@ -178,6 +181,8 @@ class Timelines:
     committees: list[list[int]]
     aftercare: Aftercare | None = None
     visit_counts: list[int] = field(default_factory=list)  # per section: its course's visits
+    # (time in µs, event id, registration id, version) of every event, for the changes feed.
+    feed: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def registrations(self, plans: list[Plan], advisor_of: list[int], chunk: int = 5_000) -> None:
         """Registrations with their events, committee votes and audit rows, in chunks."""
@@ -188,6 +193,23 @@ class Timelines:
                 self._registration(self.base["registrations"] + n + 1, plan, rows)
             for name, batch in rows.items():
                 self.loader.insert(T[name], batch, prepared=True)
+
+    def changes(self, chunk: int = 50_000) -> None:
+        """Every event in the changes feed, numbered in time order, and the feed's counter.
+
+        What core.registrations.catch_up_feed would do in one INSERT ... SELECT with two window
+        functions over every event: 65 s of a 240 s large load on MariaDB; sorting here takes 1 s.
+        """
+        self.feed.sort()
+        for start in range(0, len(self.feed), chunk):
+            feed = enumerate(self.feed[start : start + chunk], start + 1)
+            rows = [{"seq": n, "event_id": e, "registration_id": r, "version": v}
+                    for n, (_, e, r, v) in feed]  # fmt: skip
+            self.loader.insert(T["registration_changes"], rows, prepared=True)
+        counter = T["change_counter"]
+        self.loader.execute(delete(counter).where(counter.c.feed == FEED), [{}], "change_counter")
+        self.loader.insert(counter, [{"feed": FEED, "last": len(self.feed)}])
+        self.feed = []
 
     def _new_id(self, table: str) -> int:
         self.next_id[table] += 1
@@ -262,6 +284,7 @@ class Timelines:
             else:
                 actor, reason = self._actor(frm, to, plan)
             event, audit = self._event(rid, frm, to, actor, reason, at)
+            self.feed.append((at, event["id"], rid, k + 1))
             rows["registration_events"].append(event)
             rows["audit_log"].append(audit)
             decided = at if to in DECISIONS else decided
