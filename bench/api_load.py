@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -220,9 +219,7 @@ def _api_rows(ctx: AppContext, plan: Plan, redis_url: str | None, clients: int, 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the API rows alone against a database that holds demo data."""
-    from bench.cases import bench_context
-    from bench.harness import table
-    from core.context import set_context
+    from bench.cases import run_alone
 
     parser = argparse.ArgumentParser(prog="python -m bench.api_load", description=__doc__)
     parser.add_argument("--database-url", required=True)
@@ -231,17 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args(argv)
-    data_dir = Path(__file__).resolve().parent.parent / "data"
-    ctx = bench_context(args.database_url, args.redis_url, data_dir)
-    set_context(ctx)
-    backend = "sqlite" if args.database_url.startswith("sqlite") else "mariadb"
-    try:
-        rows = api_rows(ctx, Plan(backend, args.runs), args.redis_url, args.clients, args.seconds)
-    finally:
-        set_context(None)
-        ctx.db.engine.dispose()
-    print(table(rows))
-    return 0
+    return run_alone(
+        args.database_url,
+        args.redis_url,
+        lambda ctx, backend: api_rows(
+            ctx, Plan(backend, args.runs), args.redis_url, args.clients, args.seconds
+        ),
+    )
 
 
 if __name__ == "__main__":

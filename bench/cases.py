@@ -79,6 +79,26 @@ def bench_context(url: str, redis_url: str | None, data_dir: Path) -> AppContext
     return AppContext(settings=settings, db=make_database(url, pool_size=30), cache=cache)
 
 
+def run_alone(
+    database_url: str, redis_url: str | None, measure: Callable[[AppContext, str], list[Any]]
+) -> int:
+    """A bench part run on its own (`python -m bench.<part>`): a context on `database_url`, the rows
+    `measure(ctx, backend)` returns printed as the bench's table."""
+    from bench.harness import table
+    from core.context import set_context
+
+    ctx = bench_context(database_url, redis_url, Path(__file__).resolve().parent.parent / "data")
+    set_context(ctx)
+    backend = "sqlite" if database_url.startswith("sqlite") else "mariadb"
+    try:
+        rows = measure(ctx, backend)
+    finally:
+        set_context(None)
+        ctx.db.engine.dispose()
+    print(table(rows))
+    return 0
+
+
 def actor_for(ctx: AppContext, username: str, role: Role) -> Actor:
     """An Actor for the demo account `username`."""
     with ctx.sessions.begin() as session:

@@ -99,9 +99,7 @@ def proxy_rows(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the proxy rows alone against a database that holds demo data."""
-    from bench.cases import bench_context
-    from bench.harness import table
-    from core.context import set_context
+    from bench.cases import run_alone
 
     parser = argparse.ArgumentParser(prog="python -m bench.proxy_load", description=__doc__)
     parser.add_argument("--database-url", required=True)
@@ -110,19 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--stress-seconds", type=float, default=30)
     args = parser.parse_args(argv)
-    data_dir = Path(__file__).resolve().parent.parent / "data"
-    ctx = bench_context(args.database_url, args.redis_url, data_dir)
-    set_context(ctx)
-    backend = "sqlite" if args.database_url.startswith("sqlite") else "mariadb"
-    try:
-        rows = proxy_rows(
+    return run_alone(
+        args.database_url,
+        args.redis_url,
+        lambda ctx, backend: proxy_rows(
             ctx, Plan(backend, 1), args.redis_url, args.users, args.seconds, args.stress_seconds
-        )
-    finally:
-        set_context(None)
-        ctx.db.engine.dispose()
-    print(table(rows))
-    return 0
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -44,32 +46,40 @@ def _table(view: PlacementView) -> None:
     )
 
 
+def score_inputs(form: Any, key: str, values: dict[int, Any], weights: bool) -> dict[int, object]:
+    """Inside an st.form: the form's name, its scale, and one score input per criterion under its
+    section heading (with the criterion's weight for the office). Returns the scores by criterion id."""
+    thai = lang() == "th"
+    st.markdown("**" + plain(form.name_th if thai else form.name_en) + "**")
+    st.caption(_("Score each criterion from {low} to {high}.", low=form.scale_min, high=form.scale_max))
+    scores: dict[int, object] = {}
+    section = None
+    for c in form.criteria:
+        heading = c.section_th if thai else c.section_en
+        if heading != section:
+            st.markdown(plain(heading))
+            section = heading
+        text = c.text_th if thai else c.text_en
+        label = (
+            _("{n}. {criterion} (weight {weight})", n=c.position, criterion=text, weight=c.weight)
+            if weights
+            else _("{n}. {criterion}", n=c.position, criterion=text)
+        )
+        scores[c.id] = st.number_input(
+            label,
+            min_value=form.scale_min,
+            max_value=form.scale_max,
+            step=1,
+            value=values.get(c.id),
+            key=f"{key}_{c.id}",
+        )
+    return scores
+
+
 def _form(ctx: AppContext, actor: Actor, e: EvaluationView) -> None:
-    thai, form = lang() == "th", e.form
+    form = e.form
     with st.form(f"pl_eval_{e.id}", enter_to_submit=False):
-        st.markdown("**" + plain(form.name_th if thai else form.name_en) + "**")
-        st.caption(_("Score each criterion from {low} to {high}.", low=form.scale_min, high=form.scale_max))
-        scores: dict[int, object] = {}
-        section = None
-        for c in form.criteria:
-            heading = c.section_th if thai else c.section_en
-            if heading != section:
-                st.markdown(plain(heading))
-                section = heading
-            label = _(
-                "{n}. {criterion} (weight {weight})",
-                n=c.position,
-                criterion=c.text_th if thai else c.text_en,
-                weight=c.weight,
-            )
-            scores[c.id] = st.number_input(
-                label,
-                min_value=form.scale_min,
-                max_value=form.scale_max,
-                step=1,
-                value=e.scores.get(c.id),
-                key=f"pl_score_{e.id}_{c.id}",
-            )
+        scores = score_inputs(form, f"pl_score_{e.id}", e.scores, weights=True)
         name = st.text_input(_("Evaluator's name (as on the paper form)"), e.evaluator_name or "")
         comments = st.text_area(_("Comments"), e.comments or "") if form.comments else None
         left, right = st.columns(2)

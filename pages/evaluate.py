@@ -8,6 +8,7 @@ the form; nothing else.
 import streamlit as st
 
 from core import evaluation_links
+from pages._evaluation_form import score_inputs
 from pages._ui import _, client_ip, context, day, lang, plain, run_action
 
 KEPT_AS = "evaluation_token"  # the session_state key of the link's token
@@ -29,19 +30,7 @@ st.markdown(plain(_("Student: {name}", name=shown.student_th if thai else shown.
 st.markdown(plain(_("Company: {company}", company=shown.company)))
 st.markdown(plain(_("Period: {start} – {end}", start=day(shown.start_date), end=day(shown.end_date))))
 with st.form("supervisor_evaluation", enter_to_submit=False):
-    st.markdown("**" + plain(form.name_th if thai else form.name_en) + "**")
-    st.caption(_("Score each criterion from {low} to {high}.", low=form.scale_min, high=form.scale_max))
-    scores: dict[int, object] = {}
-    section = None
-    for c in form.criteria:
-        heading = c.section_th if thai else c.section_en
-        if heading != section:
-            st.markdown(plain(heading))
-            section = heading
-        label = _("{n}. {criterion}", n=c.position, criterion=c.text_th if thai else c.text_en)
-        scores[c.id] = st.number_input(
-            label, min_value=form.scale_min, max_value=form.scale_max, step=1, value=None, key=f"sv_{c.id}"
-        )
+    scores = score_inputs(form, "sv", {}, weights=False)
     name = st.text_input(_("Your name"), max_chars=200)
     comments = st.text_area(_("Comments"), max_chars=5000) if form.comments else None
     st.caption(_("You can send this form once; it cannot be changed afterwards."))

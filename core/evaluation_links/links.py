@@ -20,22 +20,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core import clock, mail, placements
+from core import clock, mail, placements, registrations
 from core.access import Actor, Permission, require
 from core.api_clients import limiter_for
 from core.context import AppContext
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.i18n import N_, local_time
 from db.models import (
-    Company,
     Evaluation,
     EvaluationLink,
     EvaluationStatus,
     EvaluatorKind,
-    Internship,
     Placement,
-    Registration,
-    Student,
 )
 
 LINK_DAYS = 30
@@ -94,17 +90,6 @@ def _supervisor_evaluation(session: Session, evaluation_id: int) -> tuple[Evalua
     return row, placement
 
 
-def _facts(session: Session, placement: Placement) -> tuple[Student, str]:
-    reg = session.get_one(Registration, placement.registration_id)
-    student = session.get_one(Student, reg.student_id)
-    company = session.scalar(
-        select(Company.name_th)
-        .join(Internship, Internship.company_id == Company.id)
-        .where(Internship.id == reg.internship_id)
-    )
-    return student, company or "-"
-
-
 def send_link(ctx: AppContext, *, actor: Actor, evaluation_id: int) -> SentLink:
     """Mail the supervisor a new one-time link to this evaluation; any earlier link stops working."""
     require(actor, Permission.SEND_EVALUATION_LINKS)
@@ -133,7 +118,7 @@ def send_link(ctx: AppContext, *, actor: Actor, evaluation_id: int) -> SentLink:
         )
         session.add(link)
         session.flush()
-        student, company = _facts(session, placement)
+        student, company = registrations.student_and_company(session, placement.registration_id)
         lang = placement.document_language.value
         name = (
             f"{student.first_name_th} {student.last_name_th}"
@@ -204,7 +189,7 @@ def open_link(ctx: AppContext, *, token: str, address: str | None = None) -> Sup
             link = _live_link(session, token, clock.now())
             row = session.get_one(Evaluation, link.evaluation_id)
             placement = session.get_one(Placement, row.placement_id)
-            student, company = _facts(session, placement)
+            student, company = registrations.student_and_company(session, placement.registration_id)
             form = placements.form_view(session, row.form_id)
             return SupervisorForm(
                 f"{student.first_name_th} {student.last_name_th}",

@@ -16,7 +16,7 @@ Public API (what pages, the HTTP API, commands and other core packages use):
   and `recount_rollups` for rows written in bulk (demo data);
 - `mail_student`, `student_contact`: mails to a registration's student through the outbox, in the
   transaction of the change (every transition to needs changes, rejected or committee approved writes
-  one); `clean_reason` for other packages' reasons.
+  one); `student_and_company` for other packages' mails; `clean_reason` for their reasons.
 """
 
 from core.registrations import intake_rules, states
@@ -42,7 +42,7 @@ from core.registrations.intake import (
     KeyReused,
     enter_registration,
 )
-from core.registrations.notices import StudentContact, mail_student, student_contact
+from core.registrations.notices import StudentContact, mail_student, student_and_company, student_contact
 from core.registrations.placement import (
     Candidate,
     PostingFacts,
@@ -128,6 +128,7 @@ __all__ = [
     "recount_rollups",
     "registration_detail",
     "states",
+    "student_and_company",
     "student_contact",
     "transition",
     "vote",

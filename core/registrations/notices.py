@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from core import mail
 from core.context import get_context
-from db.models import Course, CourseSection, Placement, Registration, RegistrationStatus, Student
+from db.models import (
+    Company,
+    Course,
+    CourseSection,
+    Internship,
+    Placement,
+    Registration,
+    RegistrationStatus,
+    Student,
+)
 
 # The student hears of these steps; the subject says which.
 STUDENT_MAILS = {
@@ -59,6 +68,18 @@ def student_contact(session: Session, registration_id: int) -> StudentContact:
     )
     course = f"{code} {name_th if lang == 'th' else name_en}"
     return StudentContact(student.email, name, lang, course)
+
+
+def student_and_company(session: Session, registration_id: int) -> tuple[Student, str]:
+    """A registration's student and the Thai name of the company it is placed with ("-" if none)."""
+    reg = session.get_one(Registration, registration_id)
+    student = session.get_one(Student, reg.student_id)
+    company = session.scalar(
+        select(Company.name_th)
+        .join(Internship, Internship.company_id == Company.id)
+        .where(Internship.id == reg.internship_id)
+    )
+    return student, company or "-"
 
 
 def mail_student(session: Session, registration_id: int, kind: str, **params: object) -> int | None:

@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from core import clock, mail
+from core import clock, mail, registrations
 from core.auth.users import DIGEST_ROLES
 from core.context import AppContext
 from core.i18n import local_time, msg_n
 from core.registrations import states
 from db.models import (
-    Company,
     CourseSection,
     Document,
     DocumentStatus,
@@ -32,11 +31,9 @@ from db.models import (
     Evaluation,
     EvaluationStatus,
     EvaluatorKind,
-    Internship,
     Placement,
     Registration,
     RegistrationStatus,
-    Student,
     User,
 )
 
@@ -145,17 +142,6 @@ def _digests(ctx: AppContext, session: Session, on: date) -> int:
     return written
 
 
-def _student_and_company(session: Session, registration_id: int) -> tuple[Student, str]:
-    reg = session.get_one(Registration, registration_id)
-    student = session.get_one(Student, reg.student_id)
-    company = session.scalar(
-        select(Company.name_th)
-        .join(Internship, Internship.company_id == Company.id)
-        .where(Internship.id == reg.internship_id)
-    )
-    return student, company or "-"
-
-
 def _evaluations(ctx: AppContext, session: Session, on: date) -> int:
     soon = on + timedelta(days=EVALUATION_NOTICE_DAYS)
     rows = session.execute(
@@ -173,7 +159,7 @@ def _evaluations(ctx: AppContext, session: Session, on: date) -> int:
     for evaluation_id, kind, due, placement, advisor_id in rows:
         overdue = due < on
         template = "evaluation_overdue" if overdue else "evaluation_due"
-        student, company = _student_and_company(session, placement.registration_id)
+        student, company = registrations.student_and_company(session, placement.registration_id)
         recipients: list[tuple[str, str | None, str | None, str]] = []
         if kind == EvaluatorKind.SUPERVISOR:
             lang = placement.document_language.value
@@ -243,7 +229,7 @@ def _agreements(ctx: AppContext, session: Session, on: date) -> int:
         if coordinator is None or not coordinator.active:
             continue
         lang = coordinator.language or ctx.settings.default_language
-        student, _company = _student_and_company(session, registration_id)
+        student, _company = registrations.student_and_company(session, registration_id)
         course = session.scalar(
             select(CourseSection.section)
             .join(Registration, Registration.section_id == CourseSection.id)
