@@ -27,13 +27,13 @@ async def ready(request: Request) -> JSONResponse:
     try:
         ctx = app_context()
     except Exception as exc:  # e.g. the schema is out of date and AUTO_MIGRATE is off
-        body = {"status": "unavailable", "failed": ["startup"], "checks": {"startup": type(exc).__name__}}
+        body = {"status": "unavailable", "failing": ["startup"], "checks": {"startup": type(exc).__name__}}
         return JSONResponse(body, status_code=503, headers=NO_STORE)
     checks = await run_in_threadpool(ops.readiness, ctx)
     failed = [c.name for c in checks if not c.ok]
     body = {
         "status": "unavailable" if failed else "ok",
-        "failed": failed,
+        "failing": failed,
         "checks": {c.name: ("ok" if c.ok else c.detail) for c in checks},
         "replica": ctx.settings.replica_id,
     }

@@ -175,7 +175,7 @@ def _mark_failure(ctx: AppContext, row: OutboxMail, error: BaseException, now: d
     with ctx.sessions.begin() as session:
         session.execute(update(OutboxMail).where(OutboxMail.id == row.id).values(**values))
     log.warning(
-        "mail %s to %s not sent (%s): %s", row.id, row.recipient, "retry" if retry else "failed", reason
+        "mail %s to %s not sent (%s): %s", row.id, row.recipient, "retry" if retry else "given up", reason
     )
     return retry
 

@@ -33,7 +33,7 @@ def test_live_and_ready(replica: AppServer) -> None:
     assert (status, json.loads(body)) == (200, {"status": "ok"})
     status, headers, body = replica.get("/healthz/ready")
     ready = json.loads(body)
-    assert status == 200 and ready["failed"] == [] and headers["cache-control"] == "no-store"
+    assert status == 200 and ready["failing"] == [] and headers["cache-control"] == "no-store"
     assert set(ready["checks"]) == {"database", "redis", "schema"}
 
 
@@ -61,7 +61,7 @@ def test_ready_is_503_naming_redis_when_it_is_down(tmp_path: Path) -> None:
         status, _, body = server.get("/healthz/ready")
         assert status == 503
         ready = json.loads(body)
-        assert ready["failed"] == ["redis"] and ready["checks"]["database"] == "ok"
+        assert ready["failing"] == ["redis"] and ready["checks"]["database"] == "ok"
         assert server.get("/healthz/live")[0] == 200  # alive, just not ready
     finally:
         server.stop()
