@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
 
+from bench.audit import chain_head_kept
 from bench.cases import NAMESPACES
 from bench.harness import Row, capture, measure, replay
 from bench.runner import Plan
@@ -85,16 +86,20 @@ def restore(ctx: AppContext, registration_id: int, snap: Snapshot) -> None:
 def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
     """Approve submitted registrations as admin (a fresh one per run) against the raw replay."""
     workflow = registrations
-    ids = fresh_submitted(ctx, plan.runs + 1)
-    if len(ids) < plan.runs + 1:
+    ids = fresh_submitted(ctx, plan.runs + 2)
+    if len(ids) < plan.runs + 2:
         return [
             Row(plan.backend, "workflow.approve", "core", 0, None, note="too few submitted registrations")
         ]
-    template, fresh = ids[0], iter(ids[1:])
-    snap = snapshot(ctx, template)
+    warm_up, template, fresh = ids[0], ids[1], iter(ids[2:])
 
     def approve(registration_id: int) -> object:
         return workflow.transition(ctx, actor=admin, registration_id=registration_id, action="approve")
+
+    # A first approval creates the audit chain's head row on a fresh database; captured, its INSERT
+    # could not be replayed. After it, every approval (and the replay) only moves the head.
+    approve(warm_up)
+    snap = snapshot(ctx, template)
 
     statements = capture(ctx.db.engine, partial(approve, template))
     # The replay inserts the capture's feed row again, naming the capture's event: that event stays,
@@ -106,7 +111,7 @@ def status_change_rows(ctx: AppContext, admin: Actor, plan: Plan) -> list[Row]:
         )
     snap = Snapshot(snap.row, after.max_event, after.max_audit, int(first_seq or 0))
     try:
-        with closing(ctx.db.engine.raw_connection()) as raw:
+        with chain_head_kept(ctx), closing(ctx.db.engine.raw_connection()) as raw:
             # The raw replay commits the same statements on the template; it is put back untimed.
             replay_committed = partial(replay, raw, statements, commit=True)
             before = partial(restore, ctx, template, snap)
