@@ -49,7 +49,9 @@ if (last := st.session_state.pop(detail.LAST, None)) is not None:
     detail.outcome(ctx, actor, int(last))
 
 choices = run_action(lambda: courses.lookups(ctx, actor=actor))
-filters, sort, shown_ascending = filter_widgets(choices, advisor_scoped=actor.role.value == "advisor")
+filters, sort, shown_ascending = filter_widgets(
+    choices, advisor_scoped=registrations.sees_own_advisees_only(actor)
+)
 ascending = registrations.column_ascending(sort, shown_ascending)
 
 # A stack of cursors: the last one starts the current page; a new filter or sort starts over.

@@ -5,7 +5,8 @@ Public API (what pages, the HTTP API, commands and other core packages use):
 - `transition`, `bulk_transition`: move registrations, one transaction each;
 - `vote`, `committee_status`, `awaiting_votes`: the section committee's decision;
 - `registration_detail`: one registration with its timeline and the actions open to the viewer;
-- `list_queue`, `count_queue`, `export_queue` with `QueueFilters` and `SORTS`: the review queue;
+- `list_queue`, `count_queue`, `export_queue` with `QueueFilters` and `SORTS`: the review queue
+  (`sees_own_advisees_only`: whom it is scoped to);
 - `headline_counts`, `latest_activity`: the home page;
 - `placement_problems` and the facts it reads: the one placement rule;
 - `enter_registration` (`IntakeRequest`, `Idempotency`, `Entered`, `IntakeRefused`, `KeyReused`):
@@ -59,6 +60,7 @@ from core.registrations.queue import (
     count_queue,
     export_queue,
     list_queue,
+    sees_own_advisees_only,
 )
 from core.registrations.queue_order import SORTS, column_ascending
 from core.registrations.records import RecordPage, RegistrationRecord, get_record, list_records
@@ -127,6 +129,7 @@ __all__ = [
     "quorum",
     "recount_rollups",
     "registration_detail",
+    "sees_own_advisees_only",
     "states",
     "student_and_company",
     "student_contact",

@@ -154,9 +154,14 @@ def _where(stmt: Query, f: QueueFilters) -> Query:
     return stmt
 
 
+def sees_own_advisees_only(actor: Actor) -> bool:
+    """Whether the queue shows `actor` only their own advisees (then the advisor filter means nothing)."""
+    return actor.role == Role.ADVISOR
+
+
 def _scoped(actor: Actor, filters: QueueFilters) -> QueueFilters:
     require(actor, Permission.REVIEW_QUEUE)
-    if actor.role == Role.ADVISOR:  # advisors see their own advisees only, whatever the filter says
+    if sees_own_advisees_only(actor):  # whatever the filter says
         return replace(filters, advisor_id=actor.user_id)
     return filters
 
